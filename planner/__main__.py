@@ -1,0 +1,9 @@
+"""Run the command line as ``python -m planner``."""
+
+from __future__ import annotations
+
+import sys
+
+from planner.cli import main
+
+sys.exit(main())
