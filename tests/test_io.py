@@ -1,0 +1,161 @@
+"""Loading and validating town folders: the tiny town, and every rule on a broken copy."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from planner.norms import load_norms
+
+from planner.cli import main
+from planner.errors import DataValidationError, Issue
+from planner.io import check_town, load_town
+from tests.testdata import BROKEN_DIR
+
+
+def _broken_copy(tiny_town_dir: Path, case: str) -> Path:
+    for path in (BROKEN_DIR / case).iterdir():
+        shutil.copy(path, tiny_town_dir / path.name)
+    return tiny_town_dir
+
+
+def _errors(issues: list[Issue]) -> list[Issue]:
+    return [i for i in issues if i.severity == "error"]
+
+
+def test_tiny_town_loads_in_metric_crs(tiny_town_dir: Path) -> None:
+    town = load_town(tiny_town_dir, norms=load_norms())
+    assert town.meta.population == 1000
+    assert town.residential["population"].sum() == 1000
+    for name in ("boundary", "residential", "facilities", "streets", "districts"):
+        assert town.layer(name).crs == "EPSG:32634"
+    # Street S1 runs 100 m north from the origin: the reprojection round trip keeps metres.
+    s1 = town.streets.set_index("id").geometry["S1"]
+    assert s1.length == pytest.approx(100.0, abs=0.01)
+    assert town.water.empty
+    assert list(town.water.columns) == ["id", "name", "provenance", "geometry"]
+    assert town.warnings == ()
+
+
+def test_unknown_layer_name_lists_valid_ones(tiny_town: object) -> None:
+    with pytest.raises(ValueError, match="valid layers: boundary"):
+        tiny_town.layer("roads")  # type: ignore[attr-defined]
+
+
+# case -> (file, feature id or None, a phrase the message must contain)
+BROKEN_CASES = {
+    "negative_population": ("residential.geojson", "R2", "population is negative"),
+    "duplicate_ids": ("residential.geojson", "R1", "is used by 2 features"),
+    "missing_column": ("residential.geojson", None, "missing column(s): housing"),
+    "mistyped_population": ("residential.geojson", "R1", "'population' must hold a whole number"),
+    "invalid_geometry": ("residential.geojson", "R4", "geometry is invalid (Self-intersection"),
+    "wrong_geometry_type": ("residential.geojson", "R1", "geometry is a Point"),
+    "unknown_service": ("facilities.geojson", "F2", "service 'spaceport' is not one of"),
+    "negative_capacity": ("facilities.geojson", "F1", "capacity is negative"),
+    "facility_outside": ("facilities.geojson", "F2", "outside the town boundary"),
+    "population_mismatch": ("residential.geojson", None, "adds up to 4,600, but town.toml"),
+    "projected_coordinates": ("boundary.geojson", None, "are not longitude/latitude"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_CASES))
+def test_each_broken_file_gives_its_specific_error(tiny_town_dir: Path, case: str) -> None:
+    file, feature_id, phrase = BROKEN_CASES[case]
+    town, issues = check_town(_broken_copy(tiny_town_dir, case), norms=load_norms())
+    assert town is None
+    matching = [i for i in _errors(issues) if phrase in i.message]
+    assert matching, f"no error containing {phrase!r}; got {[str(i) for i in issues]}"
+    assert matching[0].file == file
+    assert matching[0].feature_id == feature_id
+    assert matching[0].fix, "every issue says how to fix it"
+
+
+def test_disconnected_streets_are_a_warning_naming_the_street(tiny_town_dir: Path) -> None:
+    town, issues = check_town(_broken_copy(tiny_town_dir, "disconnected_streets"))
+    assert town is not None
+    (warning,) = [i for i in issues if i.severity == "warning"]
+    assert warning.feature_id == "S99"
+    assert "not connected to the main one (2 of 11 nodes)" in warning.message
+    assert town.warnings == (warning,)
+
+
+def test_all_problems_are_reported_at_once(tiny_town_dir: Path) -> None:
+    for case in ("negative_population", "unknown_service"):
+        _broken_copy(tiny_town_dir, case)
+    (tiny_town_dir / "streets.geojson").unlink()
+    with pytest.raises(DataValidationError) as info:
+        load_town(tiny_town_dir, norms=load_norms())
+    messages = [str(i) for i in info.value.issues]
+    assert any("streets.geojson: required layer is missing" in m for m in messages)
+    assert any("[id=R2]" in m and "population is negative" in m for m in messages)
+    assert any("[id=F2]" in m and "spaceport" in m for m in messages)
+    # The negative block also breaks the total: both are reported.
+    assert any("adds up to" in m for m in messages)
+
+
+def test_layer_without_crs_is_an_error(tiny_town_dir: Path) -> None:
+    streets = gpd.read_file(tiny_town_dir / "streets.geojson")
+    (tiny_town_dir / "streets.geojson").unlink()
+    streets.to_file(tiny_town_dir / "streets.shp")
+    (tiny_town_dir / "streets.prj").unlink()
+    town, issues = check_town(tiny_town_dir)
+    assert town is None
+    (issue,) = _errors(issues)
+    assert issue.file == "streets.shp"
+    assert "has no CRS" in issue.message
+
+
+def test_town_toml_problems(tiny_town_dir: Path) -> None:
+    text = (tiny_town_dir / "town.toml").read_text(encoding="utf-8")
+    text = text.replace("population = 1000", 'population = "1000"')
+    text = text.replace('crs = "EPSG:32634"', 'crs = "EPSG:4326"')
+    (tiny_town_dir / "town.toml").write_text(text + "colour = 1\n", encoding="utf-8")
+    _, issues = check_town(tiny_town_dir)
+    messages = [str(i) for i in issues]
+    assert any("'population' must be a whole number" in m for m in messages)
+    assert any("geographic (degrees)" in m for m in messages)
+    assert any("warning" in m and "unknown key(s): colour" in m for m in messages)
+
+
+def test_polygon_facility_is_reduced_to_a_point_with_a_warning(tiny_town_dir: Path) -> None:
+    facilities = gpd.read_file(tiny_town_dir / "facilities.geojson").to_crs("EPSG:32634")
+    facilities.loc[0, "geometry"] = facilities.geometry[0].buffer(20)
+    facilities.to_crs("EPSG:4326").to_file(tiny_town_dir / "facilities.geojson")
+    town = load_town(tiny_town_dir)
+    assert (town.facilities.geom_type == "Point").all()
+    (warning,) = town.warnings
+    assert warning.feature_id == "F1"
+    assert "used as a point on its surface" in warning.message
+    assert town.facilities.geometry[0].distance(facilities.geometry[0].centroid) < 20
+
+
+def test_cli_validate_ok_and_broken(
+    tiny_town_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(tiny_town_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "valid (checked against norm set 'sp42_small_town')" in out
+    assert "population 1,000 (official 1,000)" in out
+    assert "Modelled (modelled + illustrative): 100.0% of features" in out
+
+    _broken_copy(tiny_town_dir, "negative_population")
+    assert main(["validate", str(tiny_town_dir)]) == 1
+    out = capsys.readouterr().out
+    assert "residential.geojson [id=R2]: population is negative" in out
+
+
+def test_cli_unknown_norm_set_is_one_line(
+    tiny_town_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(tiny_town_dir), "--norms", "no_such_set"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("planner: error: ")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_cli_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path / "nowhere")]) == 1
+    assert "is not a folder" in capsys.readouterr().out
