@@ -34,7 +34,7 @@ def _no_internet() -> Iterator[None]:
                 raise RuntimeError(msg)
         return original(self, address)
 
-    socket.socket.connect = guarded  # type: ignore[method-assign]
+    socket.socket.connect = guarded  # type: ignore[method-assign,assignment]
     yield
     socket.socket.connect = original  # type: ignore[method-assign]
 
