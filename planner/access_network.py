@@ -1,0 +1,595 @@
+"""Origins and destinations attached to the walking graph, and shortest walking distances on it.
+
+Each point (a residential unit's representative point, a facility) is attached to the nearest
+point of the nearest street edge: that edge is split at the snapped point (several points on one
+edge make a sorted chain) and the point itself becomes a leaf node joined to the street by a
+connector edge as long as the point-to-street distance. So a distance between an origin and a
+destination is connector + along the streets + connector, exactly, with no rounding to the
+nearest street vertex.
+
+Node numbering in the augmented graph: the base graph's nodes ``0 .. n_base_nodes - 1``, then the
+snapped points that split an edge, then the leaf nodes. A point that lies on a street (connector
+of zero length) has no leaf: its node is the snapped node itself, so the graph never holds a
+zero-length edge that a sparse-matrix operation could silently drop.
+
+Shortest paths run on the symmetric CSR matrix with ``scipy.sparse.csgraph.dijkstra`` in directed
+mode (the matrix already holds both directions, and this skips scipy's symmetrising copy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+from pyproj import CRS
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from planner.crs import require_projected
+from planner.errors import CrsError, NetworkError
+from planner.network import WalkGraph, build_walk_graph
+
+if TYPE_CHECKING:
+    from planner.model import Town
+
+__all__ = [
+    "DEFAULT_FAR_CONNECTOR_M",
+    "AccessNetwork",
+    "build_access_network",
+    "build_town_access_network",
+    "label_pairs",
+    "nearest_destination",
+    "node_distances",
+    "origin_destination_pairs",
+    "town_destinations",
+    "town_origins",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+DEFAULT_FAR_CONNECTOR_M = 250.0
+"""A point farther than this from any street is listed in ``AccessNetwork.far_points``."""
+
+SNAP_TOLERANCE_M = 1e-9
+"""A snapped point closer than this to an edge end is that end; a shorter connector is none."""
+
+_CHUNK_BYTES = 64 * 2**20
+"""Memory budget of one block of a dense distance matrix (rows x nodes x 8 bytes)."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class AccessNetwork:
+    """The walking graph augmented with origins and destinations.
+
+    Origin and destination arrays are indexed by *position*: ``origin_ids[i]`` is the id of the
+    i-th origin, ``origin_node[i]`` its node in ``adjacency``, and so on.
+
+    Attributes
+    ----------
+    graph
+        The base walking graph the network was built on.
+    adjacency
+        Symmetric CSR matrix of edge lengths in metres over all nodes (base, snapped, leaves).
+    node_xy
+        Coordinates of every node, shape (n_nodes, 2).
+    n_base_nodes
+        Number of nodes of the base graph (they keep their numbers).
+    edge_nodes, edge_length_m
+        The distinct base edges points were snapped to (``edge_nodes[:, 0] < edge_nodes[:, 1]``,
+        sorted) and their lengths; ``*_edge`` index into them.
+    origin_ids, destination_ids
+        Ids of the points (the index of the GeoSeries they came from).
+    origin_xy, destination_xy
+        The points' own coordinates, shape (k, 2).
+    origin_node, destination_node
+        The node standing for each point (its leaf, or the snapped node when on a street).
+    origin_snap_node, destination_snap_node
+        The node on the street each point is attached to.
+    origin_snap_xy, destination_snap_xy
+        The nearest point of the street network to each point.
+    origin_edge, destination_edge
+        Position in ``edge_nodes`` of the edge each point snapped to.
+    origin_along_m, destination_along_m
+        Distance of the snapped point from ``edge_nodes[edge, 0]`` along that edge.
+    connector_m_origin, connector_m_destination
+        Length of the connector from the point to its snapped point, metres.
+    far_points
+        Points farther than ``far_connector_m`` from any street: columns ``kind``
+        ("origin"/"destination"), ``id``, ``connector_m``.
+    far_connector_m
+        The threshold used for ``far_points``.
+    """
+
+    graph: WalkGraph
+    adjacency: sparse.csr_array
+    node_xy: FloatArray
+    n_base_nodes: int
+    edge_nodes: IntArray
+    edge_length_m: FloatArray
+    origin_ids: npt.NDArray[np.object_]
+    origin_xy: FloatArray
+    origin_node: IntArray
+    origin_snap_node: IntArray
+    origin_snap_xy: FloatArray
+    origin_edge: IntArray
+    origin_along_m: FloatArray
+    connector_m_origin: FloatArray
+    destination_ids: npt.NDArray[np.object_]
+    destination_xy: FloatArray
+    destination_node: IntArray
+    destination_snap_node: IntArray
+    destination_snap_xy: FloatArray
+    destination_edge: IntArray
+    destination_along_m: FloatArray
+    connector_m_destination: FloatArray
+    far_points: pd.DataFrame
+    far_connector_m: float
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes of the augmented graph."""
+        return int(self.node_xy.shape[0])
+
+    @property
+    def n_origins(self) -> int:
+        """Number of origins."""
+        return len(self.origin_ids)
+
+    @property
+    def n_destinations(self) -> int:
+        """Number of destinations."""
+        return len(self.destination_ids)
+
+    def origin_positions(self, ids: npt.ArrayLike) -> IntArray:
+        """Return the positions of origins given by id.
+
+        Raises
+        ------
+        NetworkError
+            If an id is not an origin of this network (built for other data).
+        """
+        return _positions(self.origin_ids, ids, "origin")
+
+    def destination_positions(self, ids: npt.ArrayLike) -> IntArray:
+        """Return the positions of destinations given by id.
+
+        Raises
+        ------
+        NetworkError
+            If an id is not a destination of this network (built for other data).
+        """
+        return _positions(self.destination_ids, ids, "destination")
+
+
+def _positions(known: npt.NDArray[np.object_], ids: npt.ArrayLike, what: str) -> IntArray:
+    wanted = np.asarray(ids, dtype=object).reshape(-1)
+    found = pd.Index(known).get_indexer(pd.Index(wanted))
+    if (found < 0).any():
+        missing = ", ".join(str(x) for x in wanted[found < 0][:5])
+        msg = (
+            f"Unknown {what} id(s): {missing}. The access network was built for other data; "
+            "rebuild it with build_access_network from the current layers."
+        )
+        raise NetworkError(msg)
+    return found.astype(np.int64)
+
+
+def _point_coords(
+    points: gpd.GeoSeries, what: str, crs: str
+) -> tuple[npt.NDArray[np.object_], FloatArray]:
+    """Return the ids and xy of a GeoSeries of points, checking CRS, type and ids."""
+    require_projected(points, what)
+    if points.crs != CRS.from_user_input(crs):
+        msg = (
+            f"{what} are in {points.crs} but the streets are in {crs}. "
+            "Reproject with .to_crs(...) so both use the same CRS."
+        )
+        raise CrsError(msg)
+    geoms = points.to_numpy()
+    bad = ~(shapely.get_type_id(geoms) == shapely.GeometryType.POINT) | shapely.is_empty(geoms)
+    if bad.any():
+        ids = ", ".join(str(x) for x in points.index[bad][:5])
+        msg = (
+            f"{what} must be non-empty points; not so for id(s) {ids}. "
+            "Use .representative_point() for polygons."
+        )
+        raise NetworkError(msg)
+    if points.index.has_duplicates:
+        ids = ", ".join(str(x) for x in points.index[points.index.duplicated()][:5])
+        msg = f"{what} have duplicate ids: {ids}. Give every feature a unique id."
+        raise NetworkError(msg)
+    xy = shapely.get_coordinates(geoms).astype(np.float64).reshape(-1, 2)
+    return np.asarray(points.index, dtype=object), xy
+
+
+def _base_edges(graph: WalkGraph) -> tuple[IntArray, IntArray, FloatArray]:
+    """Return the distinct base edges (u < v, sorted) with the length the adjacency uses."""
+    upper = sparse.triu(graph.adjacency, k=1, format="coo")
+    u = np.asarray(upper.row, dtype=np.int64)
+    v = np.asarray(upper.col, dtype=np.int64)
+    length = np.asarray(upper.data, dtype=np.float64)
+    order = np.lexsort((v, u))
+    return u[order], v[order], length[order]
+
+
+def build_access_network(
+    graph: WalkGraph,
+    origins: gpd.GeoSeries,
+    destinations: gpd.GeoSeries,
+    *,
+    far_connector_m: float = DEFAULT_FAR_CONNECTOR_M,
+) -> AccessNetwork:
+    """Attach origins and destinations to the walking graph.
+
+    Parameters
+    ----------
+    graph
+        The base walking graph (``planner.network.build_walk_graph``).
+    origins, destinations
+        Points in the graph's CRS, indexed by unique ids.
+    far_connector_m
+        Points farther than this from any street are still attached but listed in
+        ``far_points`` so that callers can report "entrance far from any street".
+
+    Returns
+    -------
+    AccessNetwork
+        The augmented graph. Among equidistant nearest edges the one whose end nodes come first
+        (nodes are numbered in x, then y order) wins, so the result does not depend on the order
+        of the input layers.
+
+    Raises
+    ------
+    CrsError
+        If the points are not in the graph's projected CRS.
+    NetworkError
+        If a geometry is not a non-empty point or ids repeat.
+    """
+    origin_ids, origin_xy = _point_coords(origins, "origins", graph.crs)
+    destination_ids, destination_xy = _point_coords(destinations, "destinations", graph.crs)
+    points_xy = np.vstack([origin_xy, destination_xy])
+    n_points = len(points_xy)
+    u, v, length_m = _base_edges(graph)
+    node_xy = graph.node_xy
+    n_base = graph.n_nodes
+
+    # 1. Nearest edge per point: STRtree over the edge segments, deterministic tie-break.
+    if n_points:
+        segments = shapely.linestrings(np.stack([node_xy[u], node_xy[v]], axis=1))
+        tree = shapely.STRtree(segments)
+        (point_i, edge_i), dist = tree.query_nearest(
+            shapely.points(points_xy), all_matches=True, return_distance=True
+        )
+        order = np.lexsort((edge_i, dist, point_i))
+        _, first = np.unique(point_i[order], return_index=True)
+        edge = edge_i[order][first].astype(np.int64)
+    else:
+        edge = np.zeros(0, dtype=np.int64)
+
+    # 2. Project each point onto its edge (the segment's own parameter t in [0, 1]).
+    a, b = node_xy[u[edge]], node_xy[v[edge]]
+    d = b - a
+    len2 = np.einsum("ij,ij->i", d, d)
+    t = np.clip(np.einsum("ij,ij->i", points_xy - a, d) / len2, 0.0, 1.0)
+    snap_xy = a + t[:, None] * d
+    connector_m = np.hypot(*(points_xy - snap_xy).T)
+    # Along-edge position measured on the graph's own edge length, so the split pieces add up
+    # to exactly the length the base graph uses.
+    along_m = t * length_m[edge]
+    at_start = along_m <= SNAP_TOLERANCE_M
+    at_end = length_m[edge] - along_m <= SNAP_TOLERANCE_M
+    interior = ~at_start & ~at_end
+    along_m = np.where(at_start, 0.0, np.where(at_end, length_m[edge], along_m))
+    snap_xy = np.where(at_start[:, None], a, np.where(at_end[:, None], b, snap_xy))
+    snap_node = np.where(at_start, u[edge], v[edge]).astype(np.int64)
+
+    # 3. Split nodes: one per distinct (edge, along) among interior points, sorted along edges.
+    idx = np.flatnonzero(interior)
+    keys = np.column_stack([edge[idx].astype(np.float64), along_m[idx]])
+    split_keys, split_of = np.unique(keys, axis=0, return_inverse=True)
+    split_of = split_of.reshape(-1)
+    split_edge = split_keys[:, 0].astype(np.int64)
+    split_along = split_keys[:, 1]
+    n_split = len(split_keys)
+    split_node = n_base + np.arange(n_split, dtype=np.int64)
+    snap_node[idx] = split_node[split_of]
+    t_split = split_along / length_m[split_edge]
+    su, sv = node_xy[u[split_edge]], node_xy[v[split_edge]]
+    split_xy = su + t_split[:, None] * (sv - su)
+    snap_xy[idx] = split_xy[split_of]
+
+    # Chains: u -> s1 -> s2 -> ... -> v for every split edge (np.unique sorted by edge, along).
+    new_edge_start = np.ones(n_split, dtype=bool)
+    new_edge_start[1:] = split_edge[1:] != split_edge[:-1]
+    new_edge_end = np.ones(n_split, dtype=bool)
+    new_edge_end[:-1] = split_edge[:-1] != split_edge[1:]
+    prev_node = np.where(new_edge_start, u[split_edge], np.roll(split_node, 1))
+    prev_along = np.where(new_edge_start, 0.0, np.roll(split_along, 1))
+    chain_from = np.concatenate([prev_node, split_node[new_edge_end]])
+    chain_to = np.concatenate([split_node, v[split_edge[new_edge_end]]])
+    chain_m = np.concatenate(
+        [
+            split_along - prev_along,
+            length_m[split_edge[new_edge_end]] - split_along[new_edge_end],
+        ]
+    )
+
+    # 4. Leaves: a point off the street gets its own node and a connector edge.
+    has_leaf = connector_m > SNAP_TOLERANCE_M
+    connector_m = np.where(has_leaf, connector_m, 0.0)
+    n_leaves = int(has_leaf.sum())
+    leaf_node = n_base + n_split + np.arange(n_leaves, dtype=np.int64)
+    point_node = snap_node.copy()
+    point_node[has_leaf] = leaf_node
+
+    # 5. The augmented adjacency, in one go: kept base edges + chains + connectors.
+    keep = np.ones(len(u), dtype=bool)
+    keep[split_edge] = False
+    rows = np.concatenate([u[keep], chain_from, snap_node[has_leaf]])
+    cols = np.concatenate([v[keep], chain_to, leaf_node])
+    data = np.concatenate([length_m[keep], chain_m, connector_m[has_leaf]])
+    n_nodes = n_base + n_split + n_leaves
+    adjacency = sparse.csr_array(
+        (
+            np.concatenate([data, data]),
+            (np.concatenate([rows, cols]), np.concatenate([cols, rows])),
+        ),
+        shape=(n_nodes, n_nodes),
+    )
+    all_xy = np.vstack([node_xy, split_xy, points_xy[has_leaf]])
+
+    n_o = len(origin_ids)
+    kinds = np.array(["origin"] * n_o + ["destination"] * len(destination_ids), dtype=object)
+    all_ids = np.concatenate([origin_ids, destination_ids])
+    far = connector_m > far_connector_m
+    far_points = pd.DataFrame(
+        {"kind": kinds[far], "id": all_ids[far], "connector_m": connector_m[far]}
+    )
+    o, dst = slice(0, n_o), slice(n_o, n_points)
+    return AccessNetwork(
+        graph=graph,
+        adjacency=adjacency,
+        node_xy=all_xy,
+        n_base_nodes=n_base,
+        edge_nodes=np.column_stack([u, v]),
+        edge_length_m=length_m,
+        origin_ids=origin_ids,
+        origin_xy=origin_xy,
+        origin_node=point_node[o],
+        origin_snap_node=snap_node[o],
+        origin_snap_xy=snap_xy[o],
+        origin_edge=edge[o],
+        origin_along_m=along_m[o],
+        connector_m_origin=connector_m[o],
+        destination_ids=destination_ids,
+        destination_xy=destination_xy,
+        destination_node=point_node[dst],
+        destination_snap_node=snap_node[dst],
+        destination_snap_xy=snap_xy[dst],
+        destination_edge=edge[dst],
+        destination_along_m=along_m[dst],
+        connector_m_destination=connector_m[dst],
+        far_points=far_points,
+        far_connector_m=float(far_connector_m),
+    )
+
+
+def town_origins(town: Town) -> gpd.GeoSeries:
+    """Return the residential units' representative points, indexed by unit id."""
+    res = town.residential
+    return gpd.GeoSeries(
+        res.geometry.representative_point().to_numpy(),
+        index=pd.Index(res["id"].to_numpy(dtype=object), name="id"),
+        crs=res.crs,
+    )
+
+
+def town_destinations(town: Town) -> gpd.GeoSeries:
+    """Return every facility (any status) as a point, indexed by facility id."""
+    fac = town.facilities
+    geoms = fac.geometry.to_numpy()
+    is_point = shapely.get_type_id(geoms) == shapely.GeometryType.POINT
+    points = np.where(is_point, geoms, shapely.point_on_surface(geoms))
+    return gpd.GeoSeries(
+        points, index=pd.Index(fac["id"].to_numpy(dtype=object), name="id"), crs=fac.crs
+    )
+
+
+def build_town_access_network(
+    town: Town,
+    graph: WalkGraph | None = None,
+    *,
+    far_connector_m: float = DEFAULT_FAR_CONNECTOR_M,
+) -> AccessNetwork:
+    """Build the access network of a town: residential units to all facilities (any status).
+
+    Parameters
+    ----------
+    town
+        The loaded town.
+    graph
+        The town's walking graph if already built (else built from ``town.streets``).
+    far_connector_m
+        See ``build_access_network``.
+    """
+    graph = build_walk_graph(town.streets) if graph is None else graph
+    return build_access_network(
+        graph, town_origins(town), town_destinations(town), far_connector_m=far_connector_m
+    )
+
+
+def _dest_nodes(net: AccessNetwork, dest_positions: npt.ArrayLike) -> tuple[IntArray, IntArray]:
+    positions = np.asarray(dest_positions, dtype=np.int64).reshape(-1)
+    if positions.size and (positions.min() < 0 or positions.max() >= net.n_destinations):
+        msg = (
+            f"Destination positions must lie in 0..{net.n_destinations - 1}; "
+            "use net.destination_positions(ids) to get them."
+        )
+        raise NetworkError(msg)
+    return positions, net.destination_node[positions]
+
+
+def _limit(limit_m: float | None) -> float:
+    if limit_m is None:
+        return np.inf
+    if not limit_m >= 0:
+        msg = f"The distance limit must be a non-negative number of metres, got {limit_m}."
+        raise NetworkError(msg)
+    return float(limit_m)
+
+
+def nearest_destination(
+    net: AccessNetwork, dest_positions: npt.ArrayLike, *, limit_m: float | None = None
+) -> tuple[IntArray, FloatArray]:
+    """Return every origin's nearest destination among some, in one multi-source search.
+
+    Parameters
+    ----------
+    net
+        The access network.
+    dest_positions
+        Positions (into ``net.destination_ids``) of the destinations to consider, e.g. the
+        existing facilities of one service.
+    limit_m
+        Optional search bound: origins farther than this get no destination.
+
+    Returns
+    -------
+    nearest_pos : numpy.ndarray
+        Per origin, the position (into ``net.destination_ids``) of the nearest destination, -1
+        when none is reachable. Among destinations sharing a node the first given wins.
+    distance_m : numpy.ndarray
+        Per origin, the network distance to it in metres (connectors included), ``inf`` when
+        none is reachable.
+    """
+    positions, nodes = _dest_nodes(net, dest_positions)
+    n_o = net.n_origins
+    nearest_pos = np.full(n_o, -1, dtype=np.int64)
+    distance_m = np.full(n_o, np.inf)
+    if not len(nodes) or not n_o:
+        return nearest_pos, distance_m
+    dist, _, sources = csgraph.dijkstra(
+        net.adjacency,
+        directed=True,
+        indices=nodes,
+        min_only=True,
+        return_predecessors=True,
+        limit=_limit(limit_m),
+    )
+    source = sources[net.origin_node]
+    reached = source >= 0
+    unique_nodes, first = np.unique(nodes, return_index=True)
+    nearest_pos[reached] = positions[first[np.searchsorted(unique_nodes, source[reached])]]
+    distance_m[reached] = dist[net.origin_node[reached]]
+    return nearest_pos, distance_m
+
+
+def _distance_blocks(
+    net: AccessNetwork, nodes: IntArray, limit: float
+) -> list[tuple[int, FloatArray]]:
+    """Bounded Dijkstra from ``nodes`` in blocks that keep each dense result under budget."""
+    rows_per_block = max(1, _CHUNK_BYTES // (8 * max(net.n_nodes, 1)))
+    blocks = []
+    for start in range(0, len(nodes), rows_per_block):
+        dist = csgraph.dijkstra(
+            net.adjacency, directed=True, indices=nodes[start : start + rows_per_block], limit=limit
+        )
+        blocks.append((start, np.asarray(dist, dtype=np.float64)))
+    return blocks
+
+
+def origin_destination_pairs(
+    net: AccessNetwork, dest_positions: npt.ArrayLike, *, limit_m: float | None
+) -> pd.DataFrame:
+    """Return every (origin, destination) pair within a network distance.
+
+    Parameters
+    ----------
+    net
+        The access network.
+    dest_positions
+        Positions (into ``net.destination_ids``) of the destinations.
+    limit_m
+        Largest distance kept (inclusive), metres; None keeps every reachable pair.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``origin_pos``, ``destination_pos`` (positions into ``net.origin_ids`` and
+        ``net.destination_ids``) and ``distance_m``, sorted by origin, distance, destination.
+    """
+    positions, nodes = _dest_nodes(net, dest_positions)
+    limit = _limit(limit_m)
+    o_parts: list[IntArray] = []
+    d_parts: list[IntArray] = []
+    m_parts: list[FloatArray] = []
+    if net.n_origins:
+        for start, dist in _distance_blocks(net, nodes, limit):
+            sub = dist[:, net.origin_node]
+            rows, cols = np.nonzero(np.isfinite(sub) & (sub <= limit))
+            o_parts.append(cols.astype(np.int64))
+            d_parts.append(positions[start + rows])
+            m_parts.append(sub[rows, cols])
+    origin_pos = np.concatenate(o_parts) if o_parts else np.zeros(0, dtype=np.int64)
+    destination_pos = np.concatenate(d_parts) if d_parts else np.zeros(0, dtype=np.int64)
+    distance_m = np.concatenate(m_parts) if m_parts else np.zeros(0)
+    order = np.lexsort((destination_pos, distance_m, origin_pos))
+    return pd.DataFrame(
+        {
+            "origin_pos": origin_pos[order],
+            "destination_pos": destination_pos[order],
+            "distance_m": distance_m[order],
+        }
+    )
+
+
+def label_pairs(net: AccessNetwork, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Return pairs with ids: columns ``unit_id``, ``facility_id``, ``distance_m``.
+
+    Parameters
+    ----------
+    net
+        The network the pairs were computed on.
+    pairs
+        The output of ``origin_destination_pairs``.
+    """
+    return pd.DataFrame(
+        {
+            "unit_id": net.origin_ids[pairs["origin_pos"].to_numpy()],
+            "facility_id": net.destination_ids[pairs["destination_pos"].to_numpy()],
+            "distance_m": pairs["distance_m"].to_numpy(),
+        }
+    )
+
+
+def node_distances(
+    net: AccessNetwork, dest_positions: npt.ArrayLike, *, limit_m: float | None
+) -> FloatArray:
+    """Return the distance from each given destination to every node (for catchments).
+
+    Parameters
+    ----------
+    net
+        The access network.
+    dest_positions
+        Positions (into ``net.destination_ids``) of the destinations.
+    limit_m
+        Search bound in metres; nodes farther away are ``inf``. None searches everything.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (len(dest_positions), net.n_nodes), metres.
+    """
+    _, nodes = _dest_nodes(net, dest_positions)
+    limit = _limit(limit_m)
+    if not len(nodes):
+        return np.zeros((0, net.n_nodes))
+    dist = csgraph.dijkstra(net.adjacency, directed=True, indices=nodes, limit=limit)
+    return np.asarray(dist, dtype=np.float64).reshape(len(nodes), net.n_nodes)

@@ -1,0 +1,355 @@
+"""The full analysis of a town: coverage, capacity-aware provision, catchments and gaps.
+
+``analyze_town`` is the one entry point the CLI, the dashboard, the exports and the benchmarks
+call, so they all show the same numbers. The expensive, reusable part (the walking graph) can be
+passed in, so a scenario re-run only re-attaches points and re-solves.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from planner.access_network import (
+    AccessNetwork,
+    build_town_access_network,
+    label_pairs,
+    origin_destination_pairs,
+)
+from planner.catchments import network_catchments, radius_circles
+from planner.coverage import counted_statuses, coverage_table
+from planner.demand import unit_demand
+from planner.errors import NormsError
+from planner.gaps import gap_zones, overloaded_facilities, service_requirements
+from planner.model import Town
+from planner.network import WalkGraph
+from planner.norms import NormSet, ServiceNorm
+from planner.provision import ProvisionResult, solve_provision
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[float, str], None]
+
+WEAK_TIER_FACTOR = 3.0
+"""Demand served beyond the walking limit counts as 'served beyond the norm' up to this multiple
+of the limit (e.g. 1.5 km for a 500 m kindergarten norm); farther, it counts as unserved."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ServiceResult:
+    """Everything computed for one service.
+
+    Attributes
+    ----------
+    norm
+        The service's norm.
+    facilities
+        The facilities counted (status existing, or planned too), metric CRS.
+    coverage
+        Coverage rows of this service (``planner.coverage.COVERAGE_COLUMNS``).
+    demand
+        Places needed per unit id (``None`` when the norm has no demand rule).
+    provision
+        The exact capacity-aware assignment (``None`` without a demand rule or facilities).
+    pairs
+        Unit-facility pairs within the weak-tier distance (``unit_id``, ``facility_id``,
+        ``distance_m``), the input of the assignment.
+    catchments
+        Network catchment polygon per facility (``None`` unless asked for).
+    radius_circles
+        Normative radius circle per facility (``None`` without a radius).
+    gap_zones
+        Gap zones of this service (``planner.gaps.ZONE_COLUMNS``).
+    overloaded
+        Facilities whose nearest-walk demand exceeds their capacity.
+    """
+
+    norm: ServiceNorm
+    facilities: gpd.GeoDataFrame
+    coverage: pd.DataFrame
+    demand: pd.Series | None
+    provision: ProvisionResult | None
+    pairs: pd.DataFrame | None
+    catchments: gpd.GeoDataFrame | None
+    radius_circles: gpd.GeoDataFrame | None
+    gap_zones: gpd.GeoDataFrame
+    overloaded: pd.DataFrame
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TownAnalysis:
+    """The analysis of one town under one norm set.
+
+    Attributes
+    ----------
+    town, norms
+        The inputs.
+    walk_speed_m_min
+        The walking pace used for times.
+    include_planned
+        Whether planned facilities were counted.
+    network
+        The access network (residential units and facilities attached to the streets).
+    coverage
+        Coverage rows of every analysed service.
+    services
+        Per service key, its results (services with a walking norm, in norm-set order).
+    requirements
+        Required, existing and missing counts per service of the norm set.
+    """
+
+    town: Town
+    norms: NormSet
+    walk_speed_m_min: float
+    include_planned: bool
+    network: AccessNetwork
+    coverage: pd.DataFrame
+    services: dict[str, ServiceResult]
+    requirements: pd.DataFrame
+
+    def service_summary(self) -> pd.DataFrame:
+        """Return one row of headline figures per analysed service (see ``summarize_service``)."""
+        return pd.DataFrame([summarize_service(r) for r in self.services.values()])
+
+    def district_summary(self, service: str) -> pd.DataFrame:
+        """Return coverage and provision per district for one service."""
+        result = self.service(service)
+        cov = result.coverage
+        table = cov.groupby("district", sort=True).agg(
+            residents=("population", "sum"),
+            covered_network=("population", lambda s: s[cov.loc[s.index, "within_limit"]].sum()),
+            covered_radius=("population", lambda s: s[cov.loc[s.index, "within_radius"]].sum()),
+        )
+        residents = table["residents"].where(table["residents"] > 0)
+        table["covered_network_share"] = (table["covered_network"] / residents).fillna(0.0)
+        table["covered_radius_share"] = (table["covered_radius"] / residents).fillna(0.0)
+        if result.provision is not None:
+            groups = cov.set_index("unit_id")["district"]
+            prov = result.provision.summary(groups)
+            table = table.join(prov[["demand", "served_within", "unserved", "within_share"]])
+            table = table.rename(columns={"within_share": "provision_ratio"})
+        return table.reset_index()
+
+    def service(self, key: str) -> ServiceResult:
+        """Return one service's results.
+
+        Raises
+        ------
+        NormsError
+            If the service was not analysed; the message lists those that were.
+        """
+        if key not in self.services:
+            msg = f"Service {key!r} was not analysed; analysed: {', '.join(self.services)}."
+            raise NormsError(msg)
+        return self.services[key]
+
+    def all_gap_zones(self) -> gpd.GeoDataFrame:
+        """Return the gap zones of every service in one frame, largest unmet demand first."""
+        frames = [r.gap_zones for r in self.services.values() if len(r.gap_zones)]
+        crs = self.town.residential.crs
+        if not frames:
+            return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=crs), crs=crs)
+        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs)
+
+
+def analyze_town(
+    town: Town,
+    norms: NormSet,
+    *,
+    services: Sequence[str] | None = None,
+    walk_speed_m_min: float | None = None,
+    include_planned: bool = False,
+    with_catchments: bool = True,
+    graph: WalkGraph | None = None,
+    progress: Progress | None = None,
+) -> TownAnalysis:
+    """Analyse a town: coverage, provision, catchments and gaps for each walking service.
+
+    Parameters
+    ----------
+    town
+        The loaded town.
+    norms
+        The norm set.
+    services
+        Service keys to analyse; default every service of the norm set with a walking norm.
+    walk_speed_m_min
+        Walking pace; default the norm set's adult pace.
+    include_planned
+        Count planned facilities too.
+    with_catchments
+        Build network catchment polygons (the slowest step; off for quick scenario re-runs).
+    graph
+        The town's walking graph, when already built (it depends on the streets only).
+    progress
+        Called with a fraction in [0, 1] and a message as the work goes on.
+
+    Returns
+    -------
+    TownAnalysis
+        All results.
+
+    Raises
+    ------
+    NormsError
+        If a requested service is unknown or has no walking norm.
+    """
+    report = progress or (lambda _f, _m: None)
+    keys = _walk_services(norms, services)
+    speed = norms.walk_speed_m_min if walk_speed_m_min is None else walk_speed_m_min
+    report(0.0, "attaching homes and facilities to the streets")
+    net = build_town_access_network(town, graph)
+    report(0.1, "measuring walking distances")
+    coverage = coverage_table(
+        town, norms, net, services=keys, walk_speed_m_min=speed, include_planned=include_planned
+    )
+    counted = town.facilities[
+        town.facilities["status"].isin(counted_statuses(include_planned=include_planned))
+    ]
+    results: dict[str, ServiceResult] = {}
+    by_service = dict(tuple(coverage.groupby("service", sort=False)))
+    for i, key in enumerate(keys):
+        report(0.1 + 0.9 * i / max(len(keys), 1), f"analysing {norms.services[key].label}")
+        results[key] = _analyze_service(
+            town,
+            norms.services[key],
+            net,
+            by_service.get(key, coverage.iloc[:0]),
+            counted[counted["service"] == key],
+            with_catchments=with_catchments,
+        )
+    report(1.0, "done")
+    return TownAnalysis(
+        town=town,
+        norms=norms,
+        walk_speed_m_min=float(speed),
+        include_planned=include_planned,
+        network=net,
+        coverage=coverage,
+        services=results,
+        requirements=service_requirements(norms, counted, population=town.meta.population),
+    )
+
+
+def summarize_service(result: ServiceResult) -> dict[str, object]:
+    """Return one service's headline figures.
+
+    Keys: ``service``, ``label``, ``facilities``, ``residents``, ``covered_network`` and
+    ``covered_radius`` (residents) with their ``*_share``, ``radius_not_network`` (residents in
+    the radius but beyond the walking limit), ``demand``, ``served_within``, ``unmet_places``
+    (demand not served within the norm), ``provision_ratio`` (served within / demand),
+    ``gap_zones``, ``overloaded`` and ``status`` ("good", "fair", "poor").
+    """
+    cov = result.coverage
+    residents = float(cov["population"].sum())
+    covered_network = float(cov.loc[cov["within_limit"], "population"].sum())
+    covered_radius = float(cov.loc[cov["within_radius"], "population"].sum())
+    cut_off = float(cov.loc[cov["radius_not_network"], "population"].sum())
+    row: dict[str, object] = {
+        "service": result.norm.key,
+        "label": result.norm.label,
+        "facilities": len(result.facilities),
+        "residents": residents,
+        "covered_network": covered_network,
+        "covered_network_share": covered_network / residents if residents else 0.0,
+        "covered_radius": covered_radius,
+        "covered_radius_share": covered_radius / residents if residents else 0.0,
+        "radius_not_network": cut_off,
+        "demand": np.nan,
+        "served_within": np.nan,
+        "unmet_places": np.nan,
+        "provision_ratio": np.nan,
+        "gap_zones": len(result.gap_zones),
+        "overloaded": len(result.overloaded),
+    }
+    if result.provision is not None:
+        totals = result.provision.totals()
+        row["demand"] = totals.demand
+        row["served_within"] = totals.served_within
+        row["unmet_places"] = totals.demand - totals.served_within
+        row["provision_ratio"] = totals.within_share
+    score = row["provision_ratio"] if result.provision is not None else row["covered_network_share"]
+    row["status"] = _traffic_light(float(score))  # type: ignore[arg-type]
+    return row
+
+
+GOOD_SHARE = 0.9
+FAIR_SHARE = 0.7
+
+
+def _traffic_light(share: float) -> str:
+    """Classify a coverage or provision share: good >= 90 %, fair >= 70 %, else poor."""
+    if np.isnan(share):
+        return "n/a"
+    if share >= GOOD_SHARE:
+        return "good"
+    return "fair" if share >= FAIR_SHARE else "poor"
+
+
+def _walk_services(norms: NormSet, services: Sequence[str] | None) -> list[str]:
+    if services is None:
+        return [k for k, s in norms.services.items() if s.has_walk_norm]
+    keys = []
+    for key in services:
+        service = norms.service(key)
+        if not service.has_walk_norm:
+            msg = (
+                f"Service {key!r} has no walking norm in {norms.key!r}, so it has no coverage "
+                f"to analyse (it is checked by count). Services with one: "
+                f"{', '.join(k for k, s in norms.services.items() if s.has_walk_norm)}."
+            )
+            raise NormsError(msg)
+        keys.append(key)
+    return keys
+
+
+def _analyze_service(
+    town: Town,
+    norm: ServiceNorm,
+    net: AccessNetwork,
+    coverage: pd.DataFrame,
+    facilities: gpd.GeoDataFrame,
+    *,
+    with_catchments: bool,
+) -> ServiceResult:
+    limit_m = float(norm.walk_limit_m or 0.0)
+    fac_ids = facilities["id"].to_numpy(dtype=object)
+    demand = unit_demand(town.residential, norm) if norm.demand.is_defined else None
+    provision = None
+    pairs = None
+    if demand is not None:
+        demand.index = town.residential["id"].to_numpy(dtype=object)
+        positions = net.destination_positions(fac_ids)
+        raw = origin_destination_pairs(net, positions, limit_m=WEAK_TIER_FACTOR * limit_m)
+        pairs = label_pairs(net, raw)
+        capacity = pd.Series(
+            facilities["capacity"].to_numpy(dtype=float), index=fac_ids, name="capacity"
+        )
+        provision = solve_provision(demand, capacity, pairs, limit_m=limit_m)
+    catchments = None
+    if with_catchments and len(fac_ids):
+        catchments = network_catchments(net, list(fac_ids), limit_m=limit_m)
+    circles = radius_circles(facilities, radius_m=norm.radius_m) if norm.radius_m else None
+    zones = gap_zones(town.residential, coverage, norm, provision)
+    overloaded = (
+        overloaded_facilities(coverage, demand, provision, town.facilities)
+        if provision is not None and demand is not None
+        else pd.DataFrame()
+    )
+    return ServiceResult(
+        norm=norm,
+        facilities=facilities,
+        coverage=coverage,
+        demand=demand,
+        provision=provision,
+        pairs=pairs,
+        catchments=catchments,
+        radius_circles=circles,
+        gap_zones=zones,
+        overloaded=overloaded,
+    )

@@ -1,0 +1,191 @@
+"""Exports of an analysis: a GeoPackage for GIS users and CSV tables for spreadsheets.
+
+The GeoPackage stays in the analysis CRS (EPSG:32634 for Gusev), recorded in the file; CSV files
+are UTF-8 with a byte-order mark so that Excel shows Cyrillic, with lon/lat in EPSG:4326 where a
+row has a place. Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from planner.analysis import TownAnalysis
+from planner.config import DISPLAY_CRS
+from planner.fileio import write_atomic
+
+GPKG_LAYERS: dict[str, str] = {
+    "residential_coverage": "one row per residential unit and service: nearest facility, "
+    "network and straight-line distance, walking time, the two norm tests, demand and how it "
+    "is served",
+    "facilities": "facilities with their capacity, assigned load and load share per service",
+    "catchments": "per facility, the area reachable on foot within the walking limit",
+    "radius_circles": "per facility, the normative straight-line radius",
+    "gap_zones": "clusters of homes whose demand is not met within the norm, with residents, "
+    "unmet places and the suggested standard project",
+    "links": "who is served by whom: a line from each unit to each facility serving it",
+    "boundary": "the town boundary",
+}
+"""Layers of the analysis GeoPackage and what each holds (documented in the README too)."""
+
+CSV_ENCODING = "utf-8-sig"
+
+
+def coverage_frame(analysis: TownAnalysis) -> gpd.GeoDataFrame:
+    """Return the long coverage table with demand and provision per unit, on unit polygons."""
+    cov = analysis.coverage.copy()
+    parts = []
+    for key, result in analysis.services.items():
+        rows = cov[cov["service"] == key]
+        if result.provision is not None:
+            units = result.provision.units.set_index("unit_id")
+            columns = ["demand", "served_within", "served_beyond", "unserved", "status"]
+            rows = rows.join(units[columns], on="unit_id")
+        parts.append(rows)
+    table = pd.concat(parts, ignore_index=True) if parts else cov
+    geometry = analysis.town.residential.set_index("id").geometry
+    return gpd.GeoDataFrame(
+        table,
+        geometry=geometry.reindex(table["unit_id"]).to_numpy(),
+        crs=analysis.town.residential.crs,
+    )
+
+
+def facilities_frame(analysis: TownAnalysis) -> gpd.GeoDataFrame:
+    """Return every facility with its assigned load, load share and served residents."""
+    facilities = analysis.town.facilities.copy()
+    loads = [
+        r.provision.facilities.assign(service=key)
+        for key, r in analysis.services.items()
+        if r.provision is not None
+    ]
+    if loads:
+        load = pd.concat(loads, ignore_index=True).set_index("facility_id")
+        for column in ("load", "load_within", "load_share", "is_full"):
+            facilities[column] = load[column].reindex(facilities["id"]).to_numpy()
+    return facilities
+
+
+def links_frame(analysis: TownAnalysis) -> gpd.GeoDataFrame:
+    """Return the served links as lines from unit representative points to facilities."""
+    net = analysis.network
+    frames = []
+    for key, result in analysis.services.items():
+        if result.provision is None or result.provision.links.empty:
+            continue
+        links = result.provision.links.assign(service=key)
+        origin = net.origin_xy[net.origin_positions(links["unit_id"].to_numpy(dtype=object))]
+        dest = net.destination_xy[
+            net.destination_positions(links["facility_id"].to_numpy(dtype=object))
+        ]
+        lines = shapely.linestrings(np.stack([origin, dest], axis=1))
+        frames.append(gpd.GeoDataFrame(links, geometry=lines, crs=net.graph.crs))
+    crs = analysis.town.residential.crs
+    if not frames:
+        return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=crs), crs=crs)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs)
+
+
+def service_layers(analysis: TownAnalysis, attribute: str) -> gpd.GeoDataFrame:
+    """Concatenate a per-service GeoDataFrame attribute (catchments, radius_circles, gap_zones)."""
+    crs = analysis.town.residential.crs
+    frames = [
+        getattr(r, attribute).assign(service=key)
+        for key, r in analysis.services.items()
+        if getattr(r, attribute) is not None and len(getattr(r, attribute))
+    ]
+    if not frames:
+        return gpd.GeoDataFrame(
+            {"service": pd.Series(dtype="str")}, geometry=gpd.GeoSeries([], crs=crs), crs=crs
+        )
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs)
+
+
+def export_geopackage(analysis: TownAnalysis, path: Path) -> Path:
+    """Write the analysis layers (``GPKG_LAYERS``) to one GeoPackage, atomically.
+
+    Parameters
+    ----------
+    analysis
+        The analysis to export.
+    path
+        The ``.gpkg`` file to write (replaced if it exists).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    layers = {
+        "residential_coverage": coverage_frame(analysis),
+        "facilities": facilities_frame(analysis),
+        "catchments": service_layers(analysis, "catchments"),
+        "radius_circles": service_layers(analysis, "radius_circles"),
+        "gap_zones": service_layers(analysis, "gap_zones"),
+        "links": links_frame(analysis),
+        "boundary": analysis.town.boundary,
+    }
+
+    def write(tmp: Path) -> None:
+        for name, frame in layers.items():
+            if len(frame):
+                _for_gpkg(frame).to_file(tmp, layer=name, driver="GPKG")
+
+    return write_atomic(path, write)
+
+
+def export_tables(analysis: TownAnalysis, folder: Path) -> list[Path]:
+    """Write the CSV summaries into ``folder`` and return their paths.
+
+    Files: ``service_summary.csv``, ``district_summary.csv`` (all services), ``coverage.csv``
+    (long, with lon/lat of each unit), ``gap_zones.csv``, ``requirements.csv`` and
+    ``facilities.csv`` (with lon/lat).
+    """
+    tables: dict[str, pd.DataFrame] = {
+        "service_summary": analysis.service_summary(),
+        "district_summary": pd.concat(
+            [analysis.district_summary(k).assign(service=k) for k in analysis.services],
+            ignore_index=True,
+        )
+        if analysis.services
+        else pd.DataFrame(),
+        "coverage": _with_lonlat(coverage_frame(analysis)),
+        "gap_zones": _with_lonlat(service_layers(analysis, "gap_zones")),
+        "requirements": analysis.requirements,
+        "facilities": _with_lonlat(facilities_frame(analysis)),
+    }
+    return [write_csv(table, folder / f"{name}.csv") for name, table in tables.items()]
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> Path:
+    """Write a table as UTF-8 CSV with a byte-order mark (Excel reads Cyrillic), atomically."""
+    return write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+
+
+def _with_lonlat(frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Drop the geometry, adding lon/lat (EPSG:4326) of a point on each feature."""
+    if frame.empty:
+        return pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+    points = frame.geometry.representative_point().to_crs(DISPLAY_CRS)
+    table = pd.DataFrame(frame.drop(columns="geometry"))
+    table["lon"] = points.x.round(7).to_numpy()
+    table["lat"] = points.y.round(7).to_numpy()
+    return table
+
+
+def _for_gpkg(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Make columns GDAL can store: booleans stay, objects become text, inf becomes empty."""
+    out = frame.copy()
+    for column in out.columns:
+        if column == out.geometry.name:
+            continue
+        values = out[column]
+        if values.dtype == object:
+            out[column] = values.map(lambda v: v if v is None or isinstance(v, str) else str(v))
+        elif np.issubdtype(values.dtype, np.floating):
+            out[column] = values.replace([np.inf, -np.inf], np.nan)
+    return out

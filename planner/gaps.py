@@ -1,0 +1,266 @@
+"""Gaps: what is missing, where, and how much — turned into standard projects with their clause.
+
+Three kinds of gap:
+
+- **gap zones**: neighbouring residential units whose demand is not met within the walking norm
+  (or, for services without a demand rule, that are beyond the walking limit), merged into
+  polygons with their residents and unmet places;
+- **overloaded facilities**: facilities whose nearest-walk catchment holds more demand than
+  their capacity (the load a 'go to the nearest' rule would put on them);
+- **missing services**: services the norm set requires for a town of this size that the town
+  lacks — and, listed apart, the ones it does not require, so nothing is flagged wrongly.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from planner.norms import NormSet, ServiceNorm, Source
+from planner.projects import describe_projects, suggest_projects
+from planner.provision import ProvisionResult
+
+GAP_JOIN_M = 150.0
+"""Units with unmet demand closer than this to each other form one gap zone."""
+
+MIN_UNMET_PLACES = 0.5
+"""Below this many unmet places a unit is not part of a gap (rounding noise of the solver)."""
+
+ZONE_COLUMNS = [
+    "zone_id",
+    "service",
+    "n_units",
+    "residents",
+    "unmet_residents",
+    "unmet_places",
+    "unserved_places",
+    "district",
+    "projects",
+    "project_sizes",
+    "clause",
+]
+
+
+def cite(source: Source | None) -> str:
+    """Return a short citation: document, clause (confidence)."""
+    if source is None:
+        return "no normative source"
+    return f"{source.document}, {source.clause} (confidence {source.confidence})"
+
+
+def gap_zones(
+    residential: gpd.GeoDataFrame,
+    coverage: pd.DataFrame,
+    service: ServiceNorm,
+    provision: ProvisionResult | None,
+    *,
+    join_m: float = GAP_JOIN_M,
+) -> gpd.GeoDataFrame:
+    """Cluster the units with unmet demand of one service into gap zones.
+
+    Parameters
+    ----------
+    residential
+        The residential layer (``id``, ``population``, ``district``, polygons; metric CRS).
+    coverage
+        Coverage rows of this service (``unit_id``, ``within_limit``, ...).
+    service
+        The service's norm (project sizes and sources).
+    provision
+        The capacity-aware result, or ``None`` when the service has no demand rule: then a unit
+        is in a gap when it is beyond the walking limit.
+    join_m
+        Units closer than this are merged into one zone.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per zone, largest unmet demand first, columns ``ZONE_COLUMNS`` + geometry.
+    """
+    units = residential.set_index("id")[["population", "district", "geometry"]]
+    if provision is not None:
+        table = provision.units.set_index("unit_id")
+        unmet = (table["demand"] - table["served_within"]).clip(lower=0.0)
+        unserved = table["unserved"].clip(lower=0.0)
+        share = (unmet / table["demand"].where(table["demand"] > 0)).fillna(0.0)
+        in_gap = unmet >= MIN_UNMET_PLACES
+    else:
+        beyond = ~coverage.set_index("unit_id")["within_limit"].astype(bool)
+        unmet = pd.Series(np.nan, index=beyond.index)
+        unserved = pd.Series(np.nan, index=beyond.index)
+        share = beyond.astype(float)
+        in_gap = beyond & (units["population"].reindex(beyond.index) > 0)
+    gap_ids = in_gap[in_gap].index
+    crs = residential.crs
+    if len(gap_ids) == 0:
+        return gpd.GeoDataFrame(
+            {c: [] for c in ZONE_COLUMNS}, geometry=gpd.GeoSeries([], crs=crs), crs=crs
+        )
+    gap_units = units.loc[gap_ids]
+    # Zones: the union of the units grown by half the join distance, split into its parts.
+    grown = shapely.union_all(gap_units.geometry.buffer(join_m / 2).to_numpy())
+    parts = shapely.get_parts(grown)
+    tree = shapely.STRtree(parts)
+    zone_of_unit = tree.query_nearest(gap_units.geometry.to_numpy(), all_matches=False)[1]
+    frame = pd.DataFrame(
+        {
+            "zone": zone_of_unit,
+            "population": gap_units["population"].to_numpy(dtype=float),
+            "unmet_residents": gap_units["population"].to_numpy(dtype=float)
+            * share.reindex(gap_ids).to_numpy(),
+            "unmet_places": unmet.reindex(gap_ids).to_numpy(),
+            "unserved_places": unserved.reindex(gap_ids).to_numpy(),
+            "district": gap_units["district"].to_numpy(),
+        }
+    )
+    rows = []
+    for zone_index, group in frame.groupby("zone", sort=False):
+        places = float(group["unmet_places"].sum(min_count=1))
+        sizes = suggest_projects(places, service.project_sizes) if math.isfinite(places) else ()
+        # Closing (grow, merge, shrink back) adds the streets between the units; the union with
+        # the units themselves keeps every unit whole where the shrink cuts a rounded corner.
+        members = gap_units.geometry.to_numpy()[zone_of_unit == zone_index]
+        geometry = shapely.union_all([shapely.buffer(parts[zone_index], -join_m / 2), *members])
+        rows.append(
+            {
+                "service": service.key,
+                "n_units": len(group),
+                "residents": round(float(group["population"].sum())),
+                "unmet_residents": round(float(group["unmet_residents"].sum())),
+                "unmet_places": places,
+                "unserved_places": float(group["unserved_places"].sum(min_count=1)),
+                "district": str(group["district"].mode().iloc[0]),
+                "projects": _project_text(service, sizes, places),
+                "project_sizes": " + ".join(str(s) for s in sizes),
+                "clause": _gap_clause(service),
+                "geometry": geometry,
+            }
+        )
+    zones = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)
+    order = zones["unmet_places"].fillna(0) * 1e6 + zones["unmet_residents"]
+    zones = zones.loc[order.sort_values(ascending=False).index].reset_index(drop=True)
+    zones.insert(0, "zone_id", [f"{service.key}-gap-{i + 1}" for i in range(len(zones))])
+    return zones[[*ZONE_COLUMNS, "geometry"]]
+
+
+def overloaded_facilities(
+    coverage: pd.DataFrame,
+    demand: pd.Series,
+    provision: ProvisionResult,
+    facilities: pd.DataFrame,
+) -> pd.DataFrame:
+    """Return the facilities whose nearest-walk demand exceeds their capacity.
+
+    Parameters
+    ----------
+    coverage
+        Coverage rows of one service (``unit_id``, ``nearest_facility_id``, ``within_limit``).
+    demand
+        Places needed per unit id.
+    provision
+        The capacity-aware result of the same service (for the assigned load).
+    facilities
+        The facilities layer (``id``, ``name``, ``name_ru``, ``capacity``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``facility_id``, ``name``, ``name_ru``, ``capacity``, ``nearest_demand`` (places of
+        the units within the limit whose nearest facility it is), ``load`` (assigned by the
+        exact solution), ``overload_places`` and ``overload_ratio`` (nearest demand over
+        capacity), most overloaded first.
+    """
+    rows = coverage[coverage["within_limit"].astype(bool)]
+    nearest = (
+        demand.reindex(rows["unit_id"].to_numpy())
+        .groupby(rows["nearest_facility_id"].to_numpy())
+        .sum()
+    )
+    table = provision.facilities.set_index("facility_id")
+    info = facilities.set_index("id")
+    result = pd.DataFrame(
+        {
+            "facility_id": table.index,
+            "capacity": table["capacity"].to_numpy(),
+            "nearest_demand": nearest.reindex(table.index).fillna(0.0).to_numpy(),
+            "load": table["load"].to_numpy(),
+        }
+    )
+    result = result[result["capacity"].notna() & (result["nearest_demand"] > result["capacity"])]
+    result["overload_places"] = result["nearest_demand"] - result["capacity"]
+    result["overload_ratio"] = result["nearest_demand"] / result["capacity"].where(
+        result["capacity"] > 0
+    )
+    result.insert(1, "name", info["name"].reindex(result["facility_id"]).to_numpy())
+    result.insert(2, "name_ru", info["name_ru"].reindex(result["facility_id"]).to_numpy())
+    return result.sort_values("overload_places", ascending=False).reset_index(drop=True)
+
+
+def service_requirements(
+    norms: NormSet, facilities: pd.DataFrame, *, population: int
+) -> pd.DataFrame:
+    """Compare what the norms require for a town of this size with what it has.
+
+    Parameters
+    ----------
+    norms
+        The norm set.
+    facilities
+        Facilities counted (e.g. existing ones) with a ``service`` column.
+    population
+        The town's population.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per service of the norm set: ``service``, ``label``, ``required`` (count),
+        ``existing``, ``missing`` (count short), ``status`` ("missing", "ok", "not_required")
+        and ``clause`` (the rule that decides it; for "not_required", why not).
+    """
+    counts = facilities["service"].value_counts()
+    rows = []
+    for key, service in norms.services.items():
+        required = service.required_count(population)
+        existing = int(counts.get(key, 0))
+        if required == 0:
+            status = "not_required"
+            if service.required_from_population:
+                reason = (
+                    f"required only from {service.required_from_population:,} residents; "
+                    f"the town has {population:,}"
+                )
+            else:
+                reason = "the norm set gives no minimum count"
+            clause = f"{reason} ({cite(service.sources.get('min_count'))})"
+        else:
+            status = "missing" if existing < required else "ok"
+            clause = cite(service.sources.get("min_count"))
+        rows.append(
+            {
+                "service": key,
+                "label": service.label,
+                "required": required,
+                "existing": existing,
+                "missing": max(required - existing, 0),
+                "status": status,
+                "clause": clause,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _project_text(service: ServiceNorm, sizes: tuple[int, ...], places: float) -> str:
+    if not math.isfinite(places):
+        return f"1 new {service.label.lower()} within {service.walk_limit_m:.0f} m walk"
+    return describe_projects(sizes, service.capacity_unit, service.label)
+
+
+def _gap_clause(service: ServiceNorm) -> str:
+    """Cite the walking rule and, where projects are suggested, the project sizes."""
+    walk = cite(service.sources.get("radius"))
+    sizes = service.sources.get("project_sizes")
+    return walk if sizes is None else f"{walk}; project sizes: {cite(sizes)}"

@@ -1,0 +1,522 @@
+"""The access network: snapping points to streets, and shortest walking distances.
+
+Small worlds are drawn in EPSG:32634 metres from the origin (X0, Y0) so every expected distance
+can be added up by hand: connector + along the streets + connector.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.sparse import csgraph
+from shapely.geometry import LineString, Point, box
+
+from planner import access_network
+from planner.access_network import (
+    AccessNetwork,
+    build_access_network,
+    build_town_access_network,
+    label_pairs,
+    nearest_destination,
+    node_distances,
+    origin_destination_pairs,
+    town_destinations,
+    town_origins,
+)
+from planner.errors import CrsError, NetworkError
+from planner.model import Town
+from planner.network import NODE_GRID_M, build_walk_graph
+
+X0, Y0 = 576_000.0, 6_050_000.0
+CRS = "EPSG:32634"
+
+
+def _streets(*lines: Sequence[tuple[float, float]]) -> gpd.GeoDataFrame:
+    geoms = [LineString([(X0 + x, Y0 + y) for x, y in line]) for line in lines]
+    return gpd.GeoDataFrame({"id": [f"s{i}" for i in range(len(geoms))]}, geometry=geoms, crs=CRS)
+
+
+def _points(points: Mapping[str, tuple[float, float]]) -> gpd.GeoSeries:
+    return gpd.GeoSeries(
+        [Point(X0 + x, Y0 + y) for x, y in points.values()],
+        index=pd.Index(list(points), dtype=object),
+        crs=CRS,
+    )
+
+
+def _net(
+    streets: gpd.GeoDataFrame,
+    origins: Mapping[str, tuple[float, float]],
+    destinations: Mapping[str, tuple[float, float]],
+    **kwargs: float,
+) -> AccessNetwork:
+    return build_access_network(
+        build_walk_graph(streets), _points(origins), _points(destinations), **kwargs
+    )
+
+
+def _all_pairs(net: AccessNetwork) -> dict[tuple[str, str], float]:
+    pairs = label_pairs(
+        net, origin_destination_pairs(net, np.arange(net.n_destinations), limit_m=None)
+    )
+    return {(u, f): d for u, f, d in pairs.itertuples(index=False)}
+
+
+def _local(xy: np.ndarray) -> np.ndarray:
+    return np.asarray(xy) - [X0, Y0]
+
+
+# --- snapping -------------------------------------------------------------------------------
+
+
+def test_point_snapped_mid_edge() -> None:
+    # An L: (0,0)-(100,0)-(100,80). o at (40,12) snaps to (40,0): connector 12, 40 m from (0,0).
+    # d_end sits on the vertex (100,80): no connector. d_west at (-5,0) snaps to the end (0,0).
+    net = _net(
+        _streets([(0, 0), (100, 0)], [(100, 0), (100, 80)]),
+        {"o": (40, 12)},
+        {"d_end": (100, 80), "d_west": (-5, 0)},
+    )
+    assert net.connector_m_origin[0] == pytest.approx(12.0)
+    assert _local(net.origin_snap_xy[0]) == pytest.approx([40.0, 0.0])
+    u, v = net.edge_nodes[net.origin_edge[0]]
+    assert _local(net.node_xy[u]) == pytest.approx([0.0, 0.0])
+    assert _local(net.node_xy[v]) == pytest.approx([100.0, 0.0])
+    assert net.origin_along_m[0] == pytest.approx(40.0)
+    # 3 street vertices + 1 split point + leaves for o and d_west (d_end is on the street).
+    assert net.n_base_nodes == 3
+    assert net.n_nodes == 6
+    assert net.connector_m_destination.tolist() == pytest.approx([0.0, 5.0])
+    assert net.destination_node[0] == net.destination_snap_node[0] < net.n_base_nodes
+    # Total length: 100 + 80 street (the split keeps it) + connectors 12 and 5.
+    assert net.adjacency.sum() / 2 == pytest.approx(197.0)
+    assert (net.adjacency != net.adjacency.T).nnz == 0
+    pairs = _all_pairs(net)
+    assert pairs[("o", "d_end")] == pytest.approx(12 + 60 + 80)
+    assert pairs[("o", "d_west")] == pytest.approx(12 + 40 + 5)
+    pos, dist = nearest_destination(net, [0, 1])
+    assert pos.tolist() == [1]
+    assert dist.tolist() == pytest.approx([57.0])
+
+
+def test_two_points_on_one_edge_make_a_sorted_chain() -> None:
+    # One edge (0,0)-(100,0). a snaps at 70, b and c both at 30 (one shared split node).
+    net = _net(
+        _streets([(0, 0), (100, 0)]),
+        {"a": (70, -8), "b": (30, 5), "c": (30, -2)},
+        {"d": (-10, 0)},
+    )
+    snap = net.origin_snap_node
+    assert snap[1] == snap[2] != snap[0]
+    assert net.n_nodes == 2 + 2 + 4  # street ends, two split points, four leaves
+    adjacency = net.adjacency.toarray()
+    start, end = 0, 1  # node numbers follow x order
+    assert adjacency[start, end] == 0  # the original edge is replaced by the chain
+    assert adjacency[start, snap[1]] == pytest.approx(30.0)
+    assert adjacency[snap[1], snap[0]] == pytest.approx(40.0)
+    assert adjacency[snap[0], end] == pytest.approx(30.0)
+    assert net.origin_along_m.tolist() == pytest.approx([70.0, 30.0, 30.0])
+    pairs = _all_pairs(net)
+    assert pairs[("a", "d")] == pytest.approx(8 + 70 + 10)
+    assert pairs[("b", "d")] == pytest.approx(5 + 30 + 10)
+    assert pairs[("c", "d")] == pytest.approx(2 + 30 + 10)
+    # Between the two origins the path runs along the chain: 8 + 40 + 5.
+    between = csgraph.dijkstra(net.adjacency, indices=net.origin_node[0])
+    assert between[net.origin_node[1]] == pytest.approx(53.0)
+
+
+def test_result_does_not_depend_on_input_order() -> None:
+    lines = [[(0, 0), (100, 0)], [(0, 0), (0, 100)], [(100, 0), (100, 100)], [(0, 100), (100, 100)]]
+    # (50, 50) is 50 m from all four sides of the square: a tie, broken by node order.
+    origins = {"mid": (50, 50), "p": (20, 70), "q": (90, 10)}
+    dests = {"d1": (0, 0), "d2": (100, 100)}
+    one = _net(_streets(*lines), origins, dests)
+    other = _net(
+        _streets(*reversed(lines)), dict(reversed(origins.items())), dict(reversed(dests.items()))
+    )
+    assert _all_pairs(one) == pytest.approx(_all_pairs(other))
+    order = other.origin_positions(list(one.origin_ids))
+    assert other.origin_snap_xy[order] == pytest.approx(one.origin_snap_xy)
+
+
+def test_far_points_are_listed() -> None:
+    net = _net(
+        _streets([(0, 0), (100, 0)]),
+        {"near": (50, 249), "far": (50, 300)},
+        {"d": (0, -251)},
+        far_connector_m=250.0,
+    )
+    far = net.far_points
+    assert far["id"].tolist() == ["far", "d"]
+    assert far["kind"].tolist() == ["origin", "destination"]
+    assert far["connector_m"].tolist() == pytest.approx([300.0, 251.0])
+    # Far points are still attached and counted.
+    assert _all_pairs(net)[("far", "d")] == pytest.approx(300 + 50 + 251)
+
+
+# --- distances --------------------------------------------------------------------------------
+
+
+def _river_streets() -> gpd.GeoDataFrame:
+    # A river along x = 0; banks streets at x = -50 and x = 50 from y = 0 to 1000; the only
+    # bridge at y = 1000.
+    return _streets([(-50, 0), (-50, 1000)], [(50, 0), (50, 1000)], [(-50, 1000), (50, 1000)])
+
+
+def test_river_with_one_bridge_detours() -> None:
+    net = _net(
+        _river_streets(),
+        {"west": (-60, 100)},
+        {"across": (60, 100), "up_river": (60, 990)},
+    )
+    straight_m = float(np.hypot(*(net.origin_xy[0] - net.destination_xy[0])))
+    assert straight_m == pytest.approx(120.0)
+    pairs = _all_pairs(net)
+    # Up the west bank 900, over the bridge 100, down the east bank 900, connectors 10 + 10.
+    assert pairs[("west", "across")] == pytest.approx(10 + 900 + 100 + 900 + 10)
+    # The far facility up river is nearer on foot: 10 + 900 + 100 + 10 + 10.
+    assert pairs[("west", "up_river")] == pytest.approx(1030.0)
+    pos, dist = nearest_destination(net, [0, 1])
+    assert net.destination_ids[pos].tolist() == ["up_river"]
+    assert dist.tolist() == pytest.approx([1030.0])
+    pos, dist = nearest_destination(net, [0])
+    assert dist.tolist() == pytest.approx([1920.0])
+
+
+def test_unreachable_component_gives_inf_and_minus_one() -> None:
+    net = _net(
+        _streets([(0, 0), (100, 0)], [(500, 0), (600, 0)]),
+        {"main": (10, 5), "island": (590, 5)},
+        {"on_island": (550, 5)},
+    )
+    pos, dist = nearest_destination(net, [0])
+    assert pos.tolist() == [-1, 0]
+    assert dist[0] == math.inf
+    assert dist[1] == pytest.approx(5 + 40 + 5)
+    pairs = origin_destination_pairs(net, [0], limit_m=None)
+    assert pairs["origin_pos"].tolist() == [1]
+    assert np.isinf(node_distances(net, [0], limit_m=None)[0, net.origin_node[0]])
+    # No destinations at all: nobody is served.
+    pos, dist = nearest_destination(net, np.zeros(0, dtype=np.int64))
+    assert pos.tolist() == [-1, -1]
+    assert np.isinf(dist).all()
+
+
+def _line_world() -> AccessNetwork:
+    # One street (0,0)-(1000,0); origins 10 m north at x = 100, 300, 700; destinations 5 m south
+    # of both ends. Distances: o100: 115 / 915, o300: 315 / 715, o700: 715 / 315.
+    return _net(
+        _streets([(0, 0), (1000, 0)]),
+        {"o100": (100, 10), "o300": (300, 10), "o700": (700, 10)},
+        {"west": (0, -5), "east": (1000, -5)},
+    )
+
+
+def test_bounded_pairs_are_exactly_those_within_the_limit() -> None:
+    net = _line_world()
+    expected = {
+        ("o100", "west"): 115.0,
+        ("o100", "east"): 915.0,
+        ("o300", "west"): 315.0,
+        ("o300", "east"): 715.0,
+        ("o700", "west"): 715.0,
+        ("o700", "east"): 315.0,
+    }
+    for limit in (100.0, 115.5, 400.0, 714.0, 1000.0, None):
+        pairs = label_pairs(net, origin_destination_pairs(net, [0, 1], limit_m=limit))
+        got = {(u, f): d for u, f, d in pairs.itertuples(index=False)}
+        want = {k: d for k, d in expected.items() if limit is None or d <= limit}
+        assert got == pytest.approx(want), limit
+    # Sorted by origin, then distance.
+    pairs = origin_destination_pairs(net, [0, 1], limit_m=None)
+    assert pairs["origin_pos"].tolist() == [0, 0, 1, 1, 2, 2]
+    assert pairs["destination_pos"].tolist() == [0, 1, 0, 1, 1, 0]
+
+
+def test_pairs_in_small_blocks_equal_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    net = _line_world()
+    whole = origin_destination_pairs(net, [1, 0], limit_m=800)
+    monkeypatch.setattr(access_network, "_CHUNK_BYTES", 1)  # one source per block
+    pd.testing.assert_frame_equal(origin_destination_pairs(net, [1, 0], limit_m=800), whole)
+
+
+def test_node_distances_are_bounded() -> None:
+    net = _line_world()
+    dist = node_distances(net, [0], limit_m=320)
+    assert dist.shape == (1, net.n_nodes)
+    at_origins = dist[0, net.origin_node]
+    assert at_origins[:2] == pytest.approx([115.0, 315.0])
+    assert np.isinf(at_origins[2])
+    assert dist[0, net.destination_node[0]] == 0.0
+
+
+def test_bad_inputs_are_refused() -> None:
+    streets = _streets([(0, 0), (100, 0)])
+    graph = build_walk_graph(streets)
+    ok = _points({"a": (1, 1)})
+    with pytest.raises(CrsError, match="same CRS"):
+        build_access_network(graph, ok.set_crs("EPSG:32635", allow_override=True), ok)
+    with pytest.raises(CrsError, match="geographic"):
+        build_access_network(graph, ok.to_crs("EPSG:4326"), ok)
+    polygon = gpd.GeoSeries([box(0, 0, 1, 1)], index=["p"], crs=CRS)
+    with pytest.raises(NetworkError, match="representative_point"):
+        build_access_network(graph, polygon, ok)
+    twice = gpd.GeoSeries([Point(X0, Y0), Point(X0 + 1, Y0)], index=["a", "a"], crs=CRS)
+    with pytest.raises(NetworkError, match="duplicate ids: a"):
+        build_access_network(graph, ok, twice)
+    net = build_access_network(graph, ok, ok)
+    with pytest.raises(NetworkError, match="Unknown destination id"):
+        net.destination_positions(["zz"])
+    with pytest.raises(NetworkError, match="positions must lie"):
+        nearest_destination(net, [3])
+    with pytest.raises(NetworkError, match="non-negative"):
+        origin_destination_pairs(net, [0], limit_m=-1.0)
+
+
+# --- the tiny town ----------------------------------------------------------------------------
+
+# Each block's representative point is its centre, 50 m from the four streets around it (a tie
+# broken by the centimetre noise of the GeoJSON round trip). On a full grid the walk from a
+# point on a street to a junction is the Manhattan distance, so, with the 50 m connector:
+#
+#   block  centre      side  snapped     to F1 (0,0)           to F2 (200,200)
+#   R1     (50, 50)    W     (0, 50)     50 + 50       = 100   50 + 200 + 150 = 400
+#                      E     (100, 50)   50 + 100 + 50 = 200   50 + 100 + 150 = 300
+#                      S     (50, 0)     50 + 50       = 100   50 + 150 + 200 = 400
+#                      N     (50, 100)   50 + 50 + 100 = 200   50 + 150 + 100 = 300
+#   R2     (150, 50)   W     (100, 50)   50 + 150      = 200   50 + 250       = 300
+#                      E     (200, 50)   50 + 250      = 300   50 + 150       = 200
+#                      S     (150, 0)    50 + 150      = 200   50 + 250       = 300
+#                      N     (150, 100)  50 + 250      = 300   50 + 150       = 200
+#   R3     (50, 150)   W     (0, 150)    50 + 150      = 200   50 + 250       = 300
+#                      E     (100, 150)  50 + 250      = 300   50 + 150       = 200
+#                      S     (50, 100)   50 + 150      = 200   50 + 250       = 300
+#                      N     (50, 200)   50 + 250      = 300   50 + 150       = 200
+#   R4     (150, 150)  W     (100, 150)  50 + 250      = 300   50 + 150       = 200
+#                      E     (200, 150)  50 + 350      = 400   50 + 50        = 100
+#                      S     (150, 100)  50 + 250      = 300   50 + 150       = 200
+#                      N     (150, 200)  50 + 350      = 400   50 + 50        = 100
+TINY_CENTRE = {"R1": (50, 50), "R2": (150, 50), "R3": (50, 150), "R4": (150, 150)}
+TINY_EXPECTED_M = {
+    "R1": {"W": (100, 400), "E": (200, 300), "S": (100, 400), "N": (200, 300)},
+    "R2": {"W": (200, 300), "E": (300, 200), "S": (200, 300), "N": (300, 200)},
+    "R3": {"W": (200, 300), "E": (300, 200), "S": (200, 300), "N": (300, 200)},
+    "R4": {"W": (300, 200), "E": (400, 100), "S": (300, 200), "N": (400, 100)},
+}
+TINY_ORIGIN = (576_000.0, 6_050_000.0)  # tests/data/make_test_data.py
+NOISE_M = 0.05
+
+
+def tiny_side(unit: str, snap_xy: np.ndarray) -> str:
+    """Return which side of its block (W/E/S/N) a tiny-town unit snapped to."""
+    cx, cy = TINY_CENTRE[unit]
+    dx, dy = snap_xy[0] - TINY_ORIGIN[0] - cx, snap_xy[1] - TINY_ORIGIN[1] - cy
+    if abs(dx) > abs(dy):
+        return "W" if dx < 0 else "E"
+    return "S" if dy < 0 else "N"
+
+
+def test_tiny_town_distances_by_hand(tiny_town: Town) -> None:
+    net = build_town_access_network(tiny_town)
+    assert net.origin_ids.tolist() == ["R1", "R2", "R3", "R4"]
+    assert net.far_points.empty
+    assert net.connector_m_origin == pytest.approx([50.0] * 4, abs=NOISE_M)
+    # F1 sits on the junction (0, 0) and F2 on (200, 200): no connectors.
+    assert net.connector_m_destination == pytest.approx([0.0, 0.0], abs=NOISE_M)
+    for fac_pos in (0, 1):
+        _, dist = nearest_destination(net, [fac_pos])
+        for i, unit in enumerate(net.origin_ids):
+            side = tiny_side(unit, net.origin_snap_xy[i])
+            assert dist[i] == pytest.approx(TINY_EXPECTED_M[unit][side][fac_pos], abs=NOISE_M)
+    # Both facilities together: each block walks to the nearer one.
+    pos, dist = nearest_destination(net, [0, 1])
+    for i, unit in enumerate(net.origin_ids):
+        to_f1, to_f2 = TINY_EXPECTED_M[unit][tiny_side(unit, net.origin_snap_xy[i])]
+        assert dist[i] == pytest.approx(min(to_f1, to_f2), abs=NOISE_M)
+        if abs(to_f1 - to_f2) > 1:
+            assert pos[i] == (0 if to_f1 < to_f2 else 1)
+
+
+def test_town_points_follow_the_layers(tiny_town: Town) -> None:
+    origins = town_origins(tiny_town)
+    assert origins.index.tolist() == ["R1", "R2", "R3", "R4"]
+    assert shapely.within(origins.to_numpy(), tiny_town.residential.geometry.to_numpy()).all()
+    dests = town_destinations(tiny_town)
+    assert dests.index.tolist() == ["F1", "F2"]
+    assert (dests.geom_type == "Point").all()
+
+
+# --- property tests ---------------------------------------------------------------------------
+
+coordinate = st.floats(-60, 460, allow_nan=False, allow_infinity=False)
+point = st.tuples(coordinate, coordinate)
+World = tuple[gpd.GeoDataFrame, list[tuple[float, float]], list[tuple[float, float]]]
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> World:
+    """A 3 x 3 .. 5 x 5 jittered street grid with some edges missing, plus points."""
+    k = draw(st.integers(3, 5))
+    jitter = draw(st.lists(st.integers(-30, 30), min_size=2 * k * k, max_size=2 * k * k))
+    xy = {
+        (i, j): (100 * i + jitter[2 * (i * k + j)], 100 * j + jitter[2 * (i * k + j) + 1])
+        for i in range(k)
+        for j in range(k)
+    }
+    candidates = [((i, j), (i + 1, j)) for i in range(k - 1) for j in range(k)]
+    candidates += [((i, j), (i, j + 1)) for i in range(k) for j in range(k - 1)]
+    keep = draw(st.lists(st.booleans(), min_size=len(candidates), max_size=len(candidates)))
+    lines = [[xy[a], xy[b]] for (a, b), kept in zip(candidates, keep, strict=True) if kept]
+    lines = lines or [[xy[(0, 0)], xy[(0, 1)]]]
+    origins = draw(st.lists(point, min_size=1, max_size=6))
+    destinations = draw(st.lists(point, min_size=2, max_size=5))
+    return _streets(*lines), origins, destinations
+
+
+def _world_net(world: World, n_destinations: int | None = None) -> AccessNetwork:
+    streets, origins, destinations = world
+    dests = destinations if n_destinations is None else destinations[:n_destinations]
+    return _net(
+        streets,
+        {f"o{i}": p for i, p in enumerate(origins)},
+        {f"d{i}": p for i, p in enumerate(dests)},
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(worlds())
+def test_network_distance_is_never_shorter_than_straight_line(world: World) -> None:
+    net = _world_net(world)
+    pairs = origin_destination_pairs(net, np.arange(net.n_destinations), limit_m=None)
+    o = pairs["origin_pos"].to_numpy()
+    d = pairs["destination_pos"].to_numpy()
+    straight_m = np.hypot(*(net.origin_xy[o] - net.destination_xy[d]).T)
+    assert (pairs["distance_m"].to_numpy() >= straight_m - 1e-6).all()
+    # Nor shorter than the two connectors.
+    floor_m = net.connector_m_origin[o] + net.connector_m_destination[d]
+    assert (pairs["distance_m"].to_numpy() >= floor_m - 1e-6).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(worlds())
+def test_adding_a_destination_never_lengthens_a_nearest_distance(world: World) -> None:
+    net = _world_net(world)
+    n = net.n_destinations
+    _, without = nearest_destination(net, np.arange(n - 1))
+    _, with_all = nearest_destination(net, np.arange(n))
+    assert (with_all <= without + 1e-9).all()
+    # A network built without the last destination (its edge not split) gives the same answer.
+    smaller = _world_net(world, n - 1)
+    _, rebuilt = nearest_destination(smaller, np.arange(n - 1))
+    assert np.array_equal(np.isinf(rebuilt), np.isinf(without))
+    finite = np.isfinite(without)
+    assert rebuilt[finite] == pytest.approx(without[finite], abs=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(worlds())
+def test_distances_are_symmetric(world: World) -> None:
+    net = _world_net(world)
+    assert (net.adjacency != net.adjacency.T).nnz == 0
+    from_dest = node_distances(net, np.arange(net.n_destinations), limit_m=None)
+    from_origin = csgraph.dijkstra(net.adjacency, indices=net.origin_node)
+    forward = from_dest[:, net.origin_node]
+    backward = from_origin[:, net.destination_node].T
+    assert np.array_equal(np.isinf(forward), np.isinf(backward))
+    assert forward[np.isfinite(forward)] == pytest.approx(backward[np.isfinite(backward)])
+
+
+# --- cross-check against networkx -------------------------------------------------------------
+
+
+def _independent_graph(streets: gpd.GeoDataFrame) -> nx.Graph:
+    """The walking graph rebuilt from the raw street coordinates, without planner code."""
+    graph = nx.Graph()
+    for line in shapely.get_parts(streets.geometry.to_numpy()):
+        coords = shapely.get_coordinates(line)
+        for (x1, y1), (x2, y2) in itertools.pairwise(coords):
+            a = (round(x1 / NODE_GRID_M), round(y1 / NODE_GRID_M))
+            b = (round(x2 / NODE_GRID_M), round(y2 / NODE_GRID_M))
+            length = math.hypot(x2 - x1, y2 - y1)
+            if a != b and (not graph.has_edge(a, b) or graph[a][b]["weight"] > length):
+                graph.add_edge(a, b, weight=length)
+    return graph
+
+
+def _attach(graph: nx.Graph, points: Mapping[Any, tuple[np.ndarray, np.ndarray]]) -> None:
+    """Attach points to the street edges their snapped positions lie on (brute force)."""
+    edges = list(graph.edges)
+    a = np.array([e[0] for e in edges], dtype=np.float64) * NODE_GRID_M
+    b = np.array([e[1] for e in edges], dtype=np.float64) * NODE_GRID_M
+    ab = b - a
+    on_edge: dict[int, list[tuple[float, object]]] = {}
+    for name, (xy, snap) in points.items():
+        t = np.clip(np.einsum("ij,ij->i", snap - a, ab) / np.einsum("ij,ij->i", ab, ab), 0, 1)
+        gap = np.hypot(*(a + t[:, None] * ab - snap).T)
+        e = int(np.argmin(gap))
+        assert gap[e] < 1e-6, f"{name} snapped off the streets"
+        t_e = float(np.hypot(*(snap - a[e])) / np.hypot(*ab[e]))
+        on_edge.setdefault(e, []).append((t_e, name))
+        graph.add_edge(("leaf", name), ("snap", name), weight=float(np.hypot(*(xy - snap))))
+    for e, items in on_edge.items():
+        u, v = edges[e]
+        length = graph[u][v]["weight"]
+        graph.remove_edge(u, v)
+        chain: list[tuple[float, object]] = [(0.0, u), *sorted(items, key=lambda x: x[0])]
+        chain.append((1.0, v))
+        for (t1, n1), (t2, n2) in itertools.pairwise(chain):
+            first = n1 if n1 in (u, v) else ("snap", n1)
+            second = n2 if n2 in (u, v) else ("snap", n2)
+            graph.add_edge(first, second, weight=(t2 - t1) * length)
+
+
+def _cross_check_with_networkx(town: Town) -> int:
+    net = build_town_access_network(town)
+    graph = _independent_graph(town.streets)
+    points = {("o", i): (net.origin_xy[i], net.origin_snap_xy[i]) for i in range(net.n_origins)}
+    points |= {
+        ("d", j): (net.destination_xy[j], net.destination_snap_xy[j])
+        for j in range(net.n_destinations)
+    }
+    _attach(graph, points)
+    # The connectors are the true distances to the street lines (up to the 1 cm node grid).
+    streets = shapely.union_all(town.streets.geometry.to_numpy())
+    raw_m = shapely.distance(shapely.points(net.origin_xy), streets)
+    assert net.connector_m_origin == pytest.approx(raw_m, abs=0.02)
+    checked = 0
+    services = town.facilities["service"].to_numpy()
+    for service in pd.unique(services):
+        dest_pos = np.flatnonzero(services == service)
+        _, dist = nearest_destination(net, dest_pos)
+        lengths = nx.multi_source_dijkstra_path_length(
+            graph, {("leaf", ("d", j)) for j in dest_pos}, weight="weight"
+        )
+        expected = np.array(
+            [lengths.get(("leaf", ("o", i)), math.inf) for i in range(net.n_origins)]
+        )
+        assert np.array_equal(np.isinf(dist), np.isinf(expected)), service
+        finite = np.isfinite(expected)
+        assert dist[finite] == pytest.approx(expected[finite], abs=1e-6, rel=0), service
+        checked += int(finite.sum())
+    return checked
+
+
+def test_tiny_town_matches_networkx(tiny_town: Town) -> None:
+    assert _cross_check_with_networkx(tiny_town) == 2 * 4
+
+
+@pytest.mark.slow
+def test_gusev_matches_networkx(gusev_town: Town) -> None:
+    checked = _cross_check_with_networkx(gusev_town)
+    assert checked >= len(gusev_town.residential)

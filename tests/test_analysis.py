@@ -1,0 +1,117 @@
+"""Catchments, gaps, projects and the analysis orchestrator on the tiny town (hand-checked).
+
+Tiny town (tests/data/make_test_data.py): a 3 x 3 street grid 100 m apart (1,200 m of street),
+school F1 (capacity 100) on the corner node (0, 0), kindergarten F2 (capacity 40) on (200, 200).
+Every block is within 400 m of both by the grid, so within the 500 m norms: all unmet demand is
+a capacity shortfall, computable without the solver:
+- kindergarten demand = pop_0_6 x 6/7 x 0.85 = (7 + 14 + 21 + 28) x 6/7 x 0.85 = 51 places;
+- school demand = pop_7_17 x 21/22 = (13 + 26 + 39 + 52) x 21/22 = 124.09 places.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from planner.analysis import analyze_town
+from planner.catchments import network_catchments
+from planner.errors import NormsError
+from planner.model import Town
+from planner.norms import load_norms
+from planner.projects import describe_projects, suggest_projects
+
+
+@pytest.fixture
+def analysis(tiny_town: Town):
+    return analyze_town(tiny_town, load_norms(), services=["kindergarten", "school", "pharmacy"])
+
+
+def test_capacity_shortfall_is_the_unmet_demand(analysis) -> None:
+    summary = analysis.service_summary().set_index("service")
+    assert summary.loc["kindergarten", "demand"] == pytest.approx(51.0)
+    assert summary.loc["kindergarten", "served_within"] == pytest.approx(40.0)
+    assert summary.loc["kindergarten", "unmet_places"] == pytest.approx(11.0)
+    assert summary.loc["school", "demand"] == pytest.approx(130 * 21 / 22)
+    assert summary.loc["school", "unmet_places"] == pytest.approx(130 * 21 / 22 - 100)
+    assert summary.loc["kindergarten", "covered_network_share"] == 1.0
+    assert summary.loc["kindergarten", "status"] == "fair"  # 40 / 51 = 0.78: 70-90 % is fair
+    # no pharmacy in the tiny town: nobody is covered, and that is a gap of the whole town
+    assert summary.loc["pharmacy", "covered_network"] == 0
+    assert summary.loc["pharmacy", "gap_zones"] == 1
+
+
+def test_overloaded_kindergarten(analysis) -> None:
+    overloaded = analysis.service("kindergarten").overloaded
+    assert overloaded["facility_id"].tolist() == ["F2"]
+    assert overloaded.loc[0, "nearest_demand"] == pytest.approx(51.0)
+    assert overloaded.loc[0, "overload_places"] == pytest.approx(11.0)
+    assert overloaded.loc[0, "load"] == pytest.approx(40.0)
+
+
+def test_gap_zone_holds_the_unmet_places(analysis) -> None:
+    zones = analysis.service("kindergarten").gap_zones
+    assert zones["unmet_places"].sum() == pytest.approx(11.0)
+    assert zones["projects"].iloc[0] == "no new building (extend an existing one)"
+    assert "СП 42.13330.2016" in zones["clause"].iloc[0]
+    # the zone covers the blocks it is made of
+    units = analysis.town.residential.set_index("id")
+    gap_units = analysis.service("kindergarten").provision.units.query("served_within < demand")
+    for unit_id in gap_units["unit_id"]:
+        assert zones.geometry.iloc[0].buffer(0.01).contains(units.geometry[unit_id])
+
+
+def test_requirements_list_missing_and_not_required(analysis) -> None:
+    req = analysis.requirements.set_index("service")
+    assert req.loc["school", "status"] == "ok"
+    assert req.loc["concert_hall", "status"] == "not_required"
+    assert "50,000" in req.loc["concert_hall", "clause"]
+    assert req.loc["library", "status"] == "missing"
+    assert req.loc["library", "missing"] == 1
+
+
+def test_catchment_of_a_corner_school(tiny_town: Town, analysis) -> None:
+    net = analysis.network
+    full = network_catchments(net, ["F1"], limit_m=500)
+    assert full.loc[0, "reachable_street_m"] == pytest.approx(1200.0, abs=0.01)
+    # The grid buffered by 40 m: a 280 m square less four 20 m holes, less the four outer
+    # corners, rounded by two chords each (quad_segs=2): r^2 (1 - sin 45 deg) per corner.
+    corners_m2 = 4 * 40**2 * (1 - math.sin(math.pi / 4))
+    assert full.geometry[0].area == pytest.approx(280**2 - 4 * 20**2 - corners_m2, rel=0.001)
+    partial = network_catchments(net, ["F1"], limit_m=150)
+    # 100 m along both streets from the corner, then 50 m on each of the four next edges
+    assert partial.loc[0, "reachable_street_m"] == pytest.approx(400.0, abs=0.01)
+    assert partial.geometry[0].within(full.geometry[0].buffer(0.01))
+
+
+def test_projects() -> None:
+    assert suggest_projects(150, (80, 180, 320)) == (180,)
+    assert suggest_projects(400, (80, 180, 320)) == (320, 80)
+    assert suggest_projects(700, (80, 180, 320)) == (320, 320, 80)
+    assert suggest_projects(10, (80, 180, 320)) == ()
+    assert suggest_projects(0, ()) == ()
+    assert describe_projects((320, 320, 80), "places", "Kindergarten") == (
+        "2 × 320 places + 1 × 80 places kindergarten"
+    )
+
+
+def test_service_without_walking_norm_is_refused(tiny_town: Town) -> None:
+    with pytest.raises(NormsError, match="has no walking norm"):
+        analyze_town(tiny_town, load_norms(), services=["museum"])
+
+
+def test_elderly_pace_lengthens_times_only(tiny_town: Town) -> None:
+    norms = load_norms()
+    adult = analyze_town(tiny_town, norms, services=["school"], with_catchments=False)
+    slow = analyze_town(
+        tiny_town,
+        norms,
+        services=["school"],
+        walk_speed_m_min=norms.elderly_walk_speed_m_min,
+        with_catchments=False,
+    )
+    ratio = slow.coverage["walk_time_min"] / adult.coverage["walk_time_min"]
+    assert ratio.to_numpy() == pytest.approx(
+        norms.walk_speed_m_min / norms.elderly_walk_speed_m_min
+    )
+    assert (slow.coverage["distance_m"] == adult.coverage["distance_m"]).all()
