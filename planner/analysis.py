@@ -335,7 +335,8 @@ def _analyze_service(
     if with_catchments and len(fac_ids):
         catchments = network_catchments(net, list(fac_ids), limit_m=limit_m)
     circles = radius_circles(facilities, radius_m=norm.radius_m) if norm.radius_m else None
-    zones = gap_zones(town.residential, coverage, norm, provision)
+    names = dict(zip(town.districts["id"], town.districts["name"], strict=True))
+    zones = gap_zones(town.residential, coverage, norm, provision, district_names=names)
     overloaded = (
         overloaded_facilities(coverage, demand, provision, town.facilities)
         if provision is not None and demand is not None

@@ -8,16 +8,26 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner import __version__
 from planner.errors import Issue, PlannerError
-from planner.io import check_town, read_town_meta
+from planner.io import check_town, load_town, read_town_meta
 from planner.layers import PROVENANCES
 from planner.paths import default_town_dir
 from planner.summary import TownSummary, town_summary
+
+if TYPE_CHECKING:
+    from planner.analysis import TownAnalysis
+    from planner.model import Town
+    from planner.norms import NormSet
+
+DEFAULT_NORM_SET = "sp42_small_town"
 
 EXIT_INVALID = 1
 EXIT_ERROR = 2
@@ -67,7 +77,48 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_town_argument(validate)
     _add_norms_option(validate)
     validate.set_defaults(func=_cmd_validate)
+
+    analyze = commands.add_parser(
+        "analyze",
+        help="measure coverage, provision and gaps; write a GeoPackage and CSV tables",
+        description="Analyse walking access to every service (or one) and write the results.",
+    )
+    _add_town_argument(analyze)
+    _add_norms_option(analyze)
+    _add_analysis_options(analyze)
+    analyze.add_argument(
+        "--out", type=Path, required=True, help="output folder (created if missing)"
+    )
+    analyze.set_defaults(func=_cmd_analyze)
+
+    gaps = commands.add_parser(
+        "gaps",
+        help="print what is missing: gap zones, overloaded facilities, missing services",
+        description="Print the gap list as readable tables.",
+    )
+    _add_town_argument(gaps)
+    _add_norms_option(gaps)
+    _add_analysis_options(gaps)
+    gaps.set_defaults(func=_cmd_gaps)
     return parser
+
+
+def _add_analysis_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--service",
+        action="append",
+        default=None,
+        metavar="S",
+        help="analyse only this service (repeatable; default: every service with a walking norm)",
+    )
+    parser.add_argument(
+        "--elderly",
+        action="store_true",
+        help="walking times at the elderly / small-child pace of the norm set",
+    )
+    parser.add_argument(
+        "--include-planned", action="store_true", help="count planned facilities as well"
+    )
 
 
 def _add_town_argument(parser: argparse.ArgumentParser) -> None:
@@ -134,3 +185,122 @@ def _print_summary(summary: TownSummary, *, official: int) -> None:
         f"Modelled (modelled + illustrative): {summary.modelled_share:.1%} of features, "
         f"{summary.modelled_population_share:.1%} of residents"
     )
+
+
+def _load_for_analysis(args: argparse.Namespace) -> tuple[Town, NormSet]:
+    """Load the town and its norm set, or raise one DataValidationError with every issue."""
+    from planner.norms import load_norms
+
+    folder: Path = args.town
+    meta, _ = read_town_meta(folder) if folder.is_dir() else (None, [])
+    norms = load_norms(args.norms or (meta.default_norms if meta else DEFAULT_NORM_SET))
+    return load_town(folder, norms=norms), norms
+
+
+def _run_analysis(args: argparse.Namespace, *, with_catchments: bool) -> TownAnalysis:
+    from planner.analysis import analyze_town
+
+    town, norms = _load_for_analysis(args)
+    speed = norms.elderly_walk_speed_m_min if args.elderly else norms.walk_speed_m_min
+    return analyze_town(
+        town,
+        norms,
+        services=args.service,
+        walk_speed_m_min=speed,
+        include_planned=args.include_planned,
+        with_catchments=with_catchments,
+        progress=_progress_printer(),
+    )
+
+
+def _progress_printer() -> Callable[[float, str], None]:
+    """Return a progress callback printing to stderr once a step is more than a second in."""
+    start = time.perf_counter()
+
+    def show(fraction: float, message: str) -> None:
+        if time.perf_counter() - start > 1.0 or (
+            fraction >= 1.0 and time.perf_counter() - start > 1.0
+        ):
+            print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from planner.export import export_geopackage, export_tables
+
+    analysis = _run_analysis(args, with_catchments=True)
+    out: Path = args.out
+    gpkg = export_geopackage(analysis, out / "analysis.gpkg")
+    tables = export_tables(analysis, out)
+    print(f"Wrote {gpkg}")
+    for path in tables:
+        print(f"Wrote {path}")
+    print()
+    _print_service_table(analysis)
+    return 0
+
+
+def _cmd_gaps(args: argparse.Namespace) -> int:
+    analysis = _run_analysis(args, with_catchments=False)
+    _print_gaps(analysis)
+    return 0
+
+
+def _print_service_table(analysis: TownAnalysis) -> None:
+    summary = analysis.service_summary()
+    print(
+        f"{'service':<16} {'within walk':>11} {'within radius':>13} {'cut off':>8} "
+        f"{'demand':>8} {'unmet':>8} {'provision':>9}  status"
+    )
+    for row in summary.itertuples():
+        print(
+            f"{row.service:<16} {row.covered_network_share:>11.0%} "
+            f"{row.covered_radius_share:>13.0%} {row.radius_not_network:>8,.0f} "
+            f"{_num(row.demand):>8} {_num(row.unmet_places):>8} "
+            f"{_pct(row.provision_ratio):>9}  {row.status}"
+        )
+
+
+def _print_gaps(analysis: TownAnalysis) -> None:
+    town = analysis.town
+    print(f"Gaps in {town.meta.name} under {analysis.norms.key!r}")
+    print(f"\nServices the norms require for a town of {town.meta.population:,} residents:")
+    req = analysis.requirements
+    for row in req.itertuples():
+        if row.status == "missing":
+            print(f"  MISSING  {row.label}: {row.existing} of {row.required} ({row.clause})")
+    if not (req["status"] == "missing").any():
+        print("  none missing")
+    not_required = req[req["status"] == "not_required"]
+    if len(not_required):
+        print("  not required here: " + ", ".join(not_required["label"]))
+    zones = analysis.all_gap_zones()
+    print(f"\nGap zones ({len(zones)}), largest first:")
+    print(f"  {'zone':<24} {'district':<20} {'residents':>9} {'unmet places':>12}  project")
+    for row in zones.itertuples():
+        print(
+            f"  {row.zone_id:<24} {row.district:<20} {row.unmet_residents:>9,} "
+            f"{_num(row.unmet_places):>12}  {row.projects}"
+        )
+    print("\nOverloaded facilities (demand of the homes nearest to them above capacity):")
+    found = False
+    for key, result in analysis.services.items():
+        for row in result.overloaded.itertuples():
+            found = True
+            print(
+                f"  {key:<16} {row.name} ({row.facility_id}): capacity {row.capacity:,.0f}, "
+                f"nearest demand {row.nearest_demand:,.0f} ({row.overload_ratio:.0%})"
+            )
+    if not found:
+        print("  none")
+
+
+def _num(value: object) -> str:
+    number = float(value)  # type: ignore[arg-type]
+    return "-" if math.isnan(number) else f"{number:,.0f}"
+
+
+def _pct(value: object) -> str:
+    number = float(value)  # type: ignore[arg-type]
+    return "-" if math.isnan(number) else f"{number:.0%}"

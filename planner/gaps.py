@@ -14,6 +14,7 @@ Three kinds of gap:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -58,6 +59,7 @@ def gap_zones(
     service: ServiceNorm,
     provision: ProvisionResult | None,
     *,
+    district_names: Mapping[str, str] | None = None,
     join_m: float = GAP_JOIN_M,
 ) -> gpd.GeoDataFrame:
     """Cluster the units with unmet demand of one service into gap zones.
@@ -73,6 +75,8 @@ def gap_zones(
     provision
         The capacity-aware result, or ``None`` when the service has no demand rule: then a unit
         is in a gap when it is beyond the walking limit.
+    district_names
+        District name per district id, for the ``district`` column (ids are kept otherwise).
     join_m
         Units closer than this are merged into one zone.
 
@@ -133,7 +137,7 @@ def gap_zones(
                 "unmet_residents": round(float(group["unmet_residents"].sum())),
                 "unmet_places": places,
                 "unserved_places": float(group["unserved_places"].sum(min_count=1)),
-                "district": str(group["district"].mode().iloc[0]),
+                "district": _name(str(group["district"].mode().iloc[0]), district_names),
                 "projects": _project_text(service, sizes, places),
                 "project_sizes": " + ".join(str(s) for s in sizes),
                 "clause": _gap_clause(service),
@@ -256,7 +260,16 @@ def service_requirements(
 def _project_text(service: ServiceNorm, sizes: tuple[int, ...], places: float) -> str:
     if not math.isfinite(places):
         return f"1 new {service.label.lower()} within {service.walk_limit_m:.0f} m walk"
+    if not service.project_sizes:
+        return (
+            f"{places:,.0f} {service.capacity_unit} short "
+            "(the norm set gives no standard project size)"
+        )
     return describe_projects(sizes, service.capacity_unit, service.label)
+
+
+def _name(district_id: str, names: Mapping[str, str] | None) -> str:
+    return names.get(district_id, district_id) if names else district_id
 
 
 def _gap_clause(service: ServiceNorm) -> str:
