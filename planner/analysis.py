@@ -25,6 +25,7 @@ from planner.catchments import network_catchments, radius_circles
 from planner.coverage import counted_statuses, coverage_table
 from planner.demand import unit_demand
 from planner.errors import NormsError
+from planner.fca import FcaResult, enhanced_two_step_fca, two_step_fca
 from planner.gaps import gap_zones, overloaded_facilities, service_requirements
 from planner.model import Town
 from planner.network import WalkGraph
@@ -59,6 +60,9 @@ class ServiceResult:
     pairs
         Unit-facility pairs within the weak-tier distance (``unit_id``, ``facility_id``,
         ``distance_m``), the input of the assignment.
+    fca, e2sfca
+        Two-step floating catchment (2SFCA) and its enhanced, distance-banded form (E2SFCA)
+        scores, for users who expect them (``None`` without a demand rule).
     catchments
         Network catchment polygon per facility (``None`` unless asked for).
     radius_circles
@@ -75,6 +79,8 @@ class ServiceResult:
     demand: pd.Series | None
     provision: ProvisionResult | None
     pairs: pd.DataFrame | None
+    fca: FcaResult | None
+    e2sfca: FcaResult | None
     catchments: gpd.GeoDataFrame | None
     radius_circles: gpd.GeoDataFrame | None
     gap_zones: gpd.GeoDataFrame
@@ -322,6 +328,7 @@ def _analyze_service(
     demand = unit_demand(town.residential, norm) if norm.demand.is_defined else None
     provision = None
     pairs = None
+    fca = e2sfca = None
     if demand is not None:
         demand.index = town.residential["id"].to_numpy(dtype=object)
         positions = net.destination_positions(fac_ids)
@@ -331,6 +338,8 @@ def _analyze_service(
             facilities["capacity"].to_numpy(dtype=float), index=fac_ids, name="capacity"
         )
         provision = solve_provision(demand, capacity, pairs, limit_m=limit_m)
+        fca = two_step_fca(demand, capacity, pairs, limit_m=limit_m)
+        e2sfca = enhanced_two_step_fca(demand, capacity, pairs, limit_m=limit_m)
     catchments = None
     if with_catchments and len(fac_ids):
         catchments = network_catchments(net, list(fac_ids), limit_m=limit_m)
@@ -349,6 +358,8 @@ def _analyze_service(
         demand=demand,
         provision=provision,
         pairs=pairs,
+        fca=fca,
+        e2sfca=e2sfca,
         catchments=catchments,
         radius_circles=circles,
         gap_zones=zones,

@@ -45,6 +45,9 @@ def coverage_frame(analysis: TownAnalysis) -> gpd.GeoDataFrame:
             units = result.provision.units.set_index("unit_id")
             columns = ["demand", "served_within", "served_beyond", "unserved", "status"]
             rows = rows.join(units[columns], on="unit_id")
+        for name, fca in (("fca_2sfca", result.fca), ("fca_e2sfca", result.e2sfca)):
+            if fca is not None:
+                rows = rows.join(fca.unit_ratio.rename(name), on="unit_id")
         parts.append(rows)
     table = pd.concat(parts, ignore_index=True) if parts else cov
     geometry = analysis.town.residential.set_index("id").geometry
@@ -186,6 +189,6 @@ def _for_gpkg(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         values = out[column]
         if values.dtype == object:
             out[column] = values.map(lambda v: v if v is None or isinstance(v, str) else str(v))
-        elif np.issubdtype(values.dtype, np.floating):
+        elif pd.api.types.is_float_dtype(values.dtype):
             out[column] = values.replace([np.inf, -np.inf], np.nan)
     return out

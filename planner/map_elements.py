@@ -1,0 +1,225 @@
+"""Custom Leaflet elements of the town map: legend, attribution, icon path and page CSS.
+
+They are branca ``MacroElement``s whose scripts run inside the map's own script, so they work
+the same in st_folium's iframe, in ``Map.save()`` output and in a standalone export. All data
+text reaching them must already be escaped (``planner.map_style.escape_text``); they insert
+their strings with Jinja's ``tojson`` filter, which also escapes ``<``, ``>`` and ``&`` for
+``<script>`` blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from branca.element import MacroElement
+from folium.template import Template
+
+from planner.map_style import LineStyle, escape_text
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnService:
+    """A service drawn on the map, as the legend lists it.
+
+    Attributes
+    ----------
+    key
+        The service key (``kindergarten``, ...).
+    label
+        Its display name in the map's language.
+    category
+        Its norm category (``education``, ``health``, ``culture``, ``sport`` or ``other``).
+    color
+        The marker fill colour.
+    count
+        Number of facilities drawn.
+    """
+
+    key: str
+    label: str
+    category: str
+    color: str
+    count: int
+
+
+def legend_html(
+    text: Mapping[str, str],
+    *,
+    services: Sequence[DrawnService],
+    status_notes: Sequence[str],
+    density_classes: Sequence[tuple[str, str]],
+    lines: Sequence[tuple[str, LineStyle]],
+) -> str:
+    """Return the legend's HTML (every label escaped here).
+
+    Parameters
+    ----------
+    text
+        Interface strings (``planner.map_style.map_text``).
+    services
+        The services drawn, in order; exactly these are listed.
+    status_notes
+        Notes on marker styles for facility statuses present (planned, closed).
+    density_classes
+        ``(range label, colour)`` of the residential density classes; empty to omit.
+    lines
+        ``(label, style)`` of the line layers drawn.
+    """
+    title = escape_text(text["legend"])
+    parts = [f'<details open><summary class="planner-legend-title">{title}</summary>']
+    if services:
+        parts.append(_section(text["facilities"]))
+        parts.extend(
+            f'<div class="planner-legend-row planner-legend-service" '
+            f'data-service="{escape_text(s.key)}"><span class="planner-swatch '
+            f'planner-swatch-circle" style="background:{s.color}"></span>'
+            f"{escape_text(s.label)} ({s.count})</div>"
+            for s in services
+        )
+        if status_notes:
+            parts.append(
+                f'<div class="planner-legend-note">{escape_text("; ".join(status_notes))}</div>'
+            )
+    if density_classes:
+        # One row of classes, each a swatch over its range: compact enough to leave the map free.
+        parts.append(_section(text["density"]))
+        parts.append('<div class="planner-density">')
+        parts.extend(
+            f'<div class="planner-density-class"><span class="planner-density-swatch" '
+            f'style="background:{color}"></span>{escape_text(label)}</div>'
+            for label, color in density_classes
+        )
+        parts.append("</div>")
+    if lines:
+        parts.append(_section(text["lines"]))
+        parts.append('<div class="planner-legend-grid">')
+        parts.extend(
+            f'<div class="planner-legend-row">{_line_swatch(style)}{escape_text(label)}</div>'
+            for label, style in lines
+        )
+        parts.append("</div>")
+    parts.append("</details>")
+    return "".join(parts)
+
+
+class IconImagePath(MacroElement):
+    """Sets ``L.Icon.Default.imagePath`` to the local images folder.
+
+    Add it as the map's first child so it runs before any marker exists: otherwise Leaflet's
+    auto-detection races the CSS load inside st_folium and requests a wrong URL (stack.md,
+    section 3, fix 4).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            L.Icon.Default.imagePath = {{ this.images_url|tojson }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, images_url: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "IconImagePath"
+        self.images_url = images_url
+
+
+class PlannerStyles(MacroElement):
+    """CSS of the legend, district labels and popups, placed in the page header."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+            .planner-legend { background: rgba(255,255,255,0.93); padding: 6px 9px;
+                font: 11.5px/1.3 "DejaVu Sans", Arial, sans-serif; color: #222;
+                border-radius: 5px; box-shadow: 0 1px 5px rgba(0,0,0,0.35);
+                max-height: 60vh; overflow-y: auto; max-width: 250px; }
+            .planner-legend-title { font-weight: bold; cursor: pointer; }
+            .planner-legend-section { font-weight: bold; margin-top: 6px; }
+            .planner-legend-row { display: flex; align-items: center; gap: 6px; }
+            .planner-legend-note { color: #555; font-style: italic; }
+            .planner-swatch { display: inline-block; width: 14px; height: 11px;
+                border: 1px solid #555; flex: none; }
+            .planner-swatch-circle { border-radius: 50%; width: 11px; border-color: #222; }
+            .planner-swatch-line { flex: none; }
+            .planner-density { display: flex; gap: 2px; }
+            .planner-density-class { width: 44px; font-size: 10px; text-align: center;
+                white-space: nowrap; }
+            .planner-density-swatch { display: block; height: 10px; border: 1px solid #777; }
+            .planner-legend-grid { display: grid; grid-template-columns: 1fr 1fr;
+                column-gap: 8px; }
+            .planner-district-icon { background: none; border: none; }
+            .planner-district-label { display: block; text-align: center; font: bold 13px
+                "DejaVu Sans", Arial, sans-serif; color: #333; white-space: nowrap;
+                text-shadow: 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }
+            .planner-popup-table th { text-align: left; padding-right: 8px; color: #555;
+                vertical-align: top; font-weight: normal; }
+        </style>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "PlannerStyles"
+
+
+class Legend(MacroElement):
+    """A Leaflet control (bottom left) holding the legend's HTML (from ``legend_html``)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control({position: "bottomleft"});
+            {{ this.get_name() }}.onAdd = function (map) {
+                var div = L.DomUtil.create("div", "planner-legend leaflet-control");
+                div.innerHTML = {{ this.legend_html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend_html: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Legend"
+        self.legend_html = legend_html
+
+
+class Attribution(MacroElement):
+    """Adds a line (escaped here) to Leaflet's attribution control, bottom right."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.attributionControl.addAttribution(
+                {{ this.attribution_html|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, attribution: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Attribution"
+        self.attribution_html = escape_text(attribution)
+
+
+def _section(title: str) -> str:
+    return f'<div class="planner-legend-section">{escape_text(title)}</div>'
+
+
+def _line_swatch(style: LineStyle) -> str:
+    """Return a small SVG line drawn like the layer (white streets need the grey background)."""
+    dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
+    width = max(1.5, min(6.0, style.weight_px))
+    return (
+        '<svg class="planner-swatch-line" width="24" height="12" aria-hidden="true">'
+        '<rect width="24" height="12" fill="#dddddd"/>'
+        f'<line x1="1" y1="6" x2="23" y2="6" stroke="{style.color}" '
+        f'stroke-width="{width}"{dash}/></svg>'
+    )

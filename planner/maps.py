@@ -1,0 +1,499 @@
+"""Interactive town maps (folium/Leaflet) that render offline.
+
+``build_map`` is the only place where layers are reprojected to lon/lat (EPSG:4326). Every map:
+
+- loads Leaflet and jQuery from local URLs (``planner.assets``), never a CDN, and has no tiles
+  unless an online basemap is asked for, so the town's own layers are the basemap;
+- HTML-escapes every text that comes from the data (names, addresses, sources) before it reaches
+  a popup, tooltip, label or the legend (``planner.map_style.escape_text``);
+- carries the town's attribution line and a legend listing exactly the services drawn.
+
+Nothing here imports Streamlit: the app passes the map to ``st_folium``, and exports render it.
+Styles and interface text live in ``planner.map_style``, legend and page elements in
+``planner.map_elements``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from planner.assets import STATIC_VENDOR_URL, AssetUrls
+from planner.crs import require_projected, to_display_crs
+from planner.map_elements import (
+    Attribution,
+    DrawnService,
+    IconImagePath,
+    Legend,
+    PlannerStyles,
+    legend_html,
+)
+from planner.map_style import (
+    BOUNDARY_COLOR,
+    BRIDGE_STYLE,
+    CATEGORY_COLORS,
+    CLOSED_FACILITY_COLOR,
+    DEFAULT_STREET,
+    OTHER_CATEGORY_COLOR,
+    RAIL_STYLE,
+    WATER_COLOR,
+    LineStyle,
+    MapLabels,
+    density_classes,
+    density_colormap,
+    escape_text,
+    format_count,
+    is_bridge,
+    line_style_options,
+    map_text,
+    street_style,
+)
+from planner.model import Town
+
+if TYPE_CHECKING:
+    from planner.norms import NormSet
+
+LEGEND_PADDING_PX = (250, 10)
+"""Initial-view padding (x, y) at the top left, in pixels: the legend's width."""
+
+COORDINATE_DECIMALS = 6
+"""Lon/lat decimals kept in the map (1e-6 deg is about 0.1 m): smaller pages, no visible change."""
+
+
+def population_density_per_ha(residential: gpd.GeoDataFrame) -> pd.Series:
+    """Residents per hectare of each residential unit (0 where the area is 0).
+
+    Parameters
+    ----------
+    residential
+        Residential units in a metric CRS, with a ``population`` column.
+
+    Returns
+    -------
+    pandas.Series
+        Residents per hectare, aligned with ``residential``.
+
+    Raises
+    ------
+    CrsError
+        If ``residential`` is not in a projected CRS.
+    """
+    require_projected(residential, "residential layer")
+    area_ha = residential.geometry.area.to_numpy() / 10_000.0
+    population = pd.to_numeric(residential["population"], errors="coerce").fillna(0).to_numpy()
+    density = np.divide(
+        population, area_ha, out=np.zeros(len(area_ha), dtype=float), where=area_ha > 0
+    )
+    return pd.Series(density, index=residential.index, name="density_per_ha")
+
+
+def build_map(
+    town: Town,
+    *,
+    labels: MapLabels = "en",
+    norms: NormSet | None = None,
+    asset_base_url: str = STATIC_VENDOR_URL,
+    online_basemap: bool = False,
+) -> folium.Map:
+    """Build the interactive map of a town.
+
+    Parameters
+    ----------
+    town
+        A loaded town (layers in its metric CRS).
+    labels
+        Language of layer names, legend, popup fields and district labels.
+    norms
+        The norm set giving service labels, categories (marker colours) and capacity units;
+        without it services are shown by key, in grey, and capacities without a unit.
+    asset_base_url
+        URL of the folder holding ``leaflet/`` and ``jquery/`` (``/app/static/vendor`` for the
+        Streamlit app; an export inlines the files instead).
+    online_basemap
+        Add OpenStreetMap tiles as an optional layer, off by default (needs the internet).
+
+    Returns
+    -------
+    folium.Map
+        Overlays: boundary, districts, residential density, streets, water, railway and one
+        group per service drawn, in a layer control, with a legend and the attribution.
+    """
+    text = map_text(labels)
+    assets = AssetUrls(asset_base_url)
+    bounds = _display_bounds(town)
+    center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    # Quarter zoom steps let the initial view fit the town closely.
+    fmap = folium.Map(
+        location=center, zoom_start=14, tiles=None, control_scale=True, zoom_snap=0.25
+    )
+    # Instance attributes shadow folium's class-level CDN lists (stack.md section 3, fix 2).
+    fmap.default_js = assets.default_js
+    fmap.default_css = assets.default_css
+    # First child, so the image path is set before any layer is created (fix 4).
+    IconImagePath(assets.leaflet_images).add_to(fmap)
+    PlannerStyles().add_to(fmap)
+
+    if online_basemap:
+        folium.TileLayer("OpenStreetMap", name=text["basemap"], overlay=True, show=False).add_to(
+            fmap
+        )
+    _add_boundary(fmap, town, text)
+    _add_districts(fmap, town, text, labels)
+    _add_water(fmap, town, text)
+    drew_residential = _add_residential(fmap, town, text)
+    _add_rail(fmap, town, text)
+    _add_streets(fmap, town, text)
+    drawn = _add_facilities(fmap, town, text, labels, norms)
+
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    Legend(
+        legend_html(
+            text,
+            services=drawn,
+            status_notes=_status_notes(town, text),
+            density_classes=density_classes(labels) if drew_residential else [],
+            lines=_legend_lines(town, text),
+        )
+    ).add_to(fmap)
+    Attribution(town.meta.attribution).add_to(fmap)
+    # Keep the town clear of the legend (lower left) and the attribution (bottom).
+    fmap.fit_bounds(bounds, padding_top_left=LEGEND_PADDING_PX, padding_bottom_right=(10, 40))
+    return fmap
+
+
+def service_label(key: str, norms: NormSet | None, labels: MapLabels) -> str:
+    """Return the display name of a service key (from the norm set, else the key in words)."""
+    if norms is not None and key in norms.services:
+        norm = norms.services[key]
+        return str(norm.label_ru if labels == "ru" else norm.label)
+    return key.replace("_", " ").capitalize()
+
+
+def service_category(key: str, norms: NormSet | None) -> str:
+    """Return the norm category of a service (``"other"`` when unknown or without norms)."""
+    if norms is not None and key in norms.services:
+        return str(norms.services[key].category)
+    return "other"
+
+
+# ---------------------------------------------------------------------------------------------
+# Layers
+
+
+def _add_boundary(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
+    frame = town.boundary
+    if frame.empty:
+        return
+    group = folium.FeatureGroup(name=text["boundary"])
+    style = {"color": BOUNDARY_COLOR, "weight": 3, "dashArray": "8 6", "fill": False}
+    folium.GeoJson(
+        _geojson(frame, {"name": frame["name"]}),
+        name=text["boundary"],
+        style_function=lambda _feature: style,
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+    ).add_to(group)
+    group.add_to(fmap)
+
+
+def _add_districts(
+    fmap: folium.Map, town: Town, text: Mapping[str, str], labels: MapLabels
+) -> None:
+    frame = town.districts
+    if frame.empty:
+        return
+    name_column = "name_ru" if labels == "ru" else "name"
+    names = frame[name_column].fillna(frame["name"])
+    group = folium.FeatureGroup(name=text["districts"])
+    style = {"color": "#555555", "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 0.15}
+    folium.GeoJson(
+        _geojson(frame, {"name": names, "provenance": frame["provenance"]}),
+        name=text["districts"],
+        style_function=lambda _feature: style,
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "provenance"],
+            aliases=[text["district"], text["provenance"]],
+        ),
+    ).add_to(group)
+    label_points = to_display_crs(
+        gpd.GeoDataFrame({"name": names}, geometry=frame.representative_point(), crs=frame.crs)
+    )
+    for name, point in zip(label_points["name"], label_points.geometry, strict=True):
+        if point is None or point.is_empty:
+            continue
+        folium.Marker(
+            [point.y, point.x],
+            icon=folium.DivIcon(
+                html=f'<span class="planner-district-label">{escape_text(name)}</span>',
+                icon_size=(160, 20),
+                icon_anchor=(80, 10),
+                class_name="planner-district-icon",
+            ),
+            interactive=False,
+        ).add_to(group)
+    group.add_to(fmap)
+
+
+def _add_water(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
+    frame = town.water
+    if frame.empty:
+        return
+    group = folium.FeatureGroup(name=text["water"])
+    style = {"color": WATER_COLOR, "weight": 2, "fillColor": WATER_COLOR, "fillOpacity": 0.6}
+    folium.GeoJson(
+        _geojson(frame, {"name": frame["name"]}),
+        name=text["water"],
+        style_function=lambda _feature: style,
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+    ).add_to(group)
+    group.add_to(fmap)
+
+
+def _add_residential(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> bool:
+    """Draw blocks shaded by density; return whether any block was drawn."""
+    frame = town.residential
+    if frame.empty:
+        return False
+    density = population_density_per_ha(frame)
+    colormap = density_colormap()
+    properties = {
+        "id": frame["id"],
+        "population": pd.to_numeric(frame["population"], errors="coerce").round().astype("Int64"),
+        "density_per_ha": density.round(0),
+        "housing": frame["housing"],
+        "district": frame["district"],
+        "provenance": frame["provenance"],
+        "fill": [colormap(float(value)) for value in density],
+    }
+    group = folium.FeatureGroup(name=text["residential"])
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "color": "#7a5c3a",
+            "weight": 0.8,
+            "fillColor": feature["properties"]["fill"],
+            "fillOpacity": 0.75,
+        }
+
+    folium.GeoJson(
+        _geojson(frame, properties),
+        name=text["residential"],
+        style_function=style,
+        tooltip=folium.GeoJsonTooltip(
+            fields=["id", "population", "density_per_ha", "housing", "district", "provenance"],
+            aliases=[
+                text["block"],
+                text["population"],
+                text["density"],
+                text["housing"],
+                text["district"],
+                text["provenance"],
+            ],
+        ),
+    ).add_to(group)
+    group.add_to(fmap)
+    return True
+
+
+def _add_rail(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
+    frame = town.rail
+    if frame.empty:
+        return
+    group = folium.FeatureGroup(name=text["rail"])
+    style = line_style_options(RAIL_STYLE)
+    folium.GeoJson(
+        _geojson(frame, {"name": frame["name"]}),
+        name=text["rail"],
+        style_function=lambda _feature: style,
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+    ).add_to(group)
+    group.add_to(fmap)
+
+
+def _add_streets(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
+    frame = town.streets
+    if frame.empty:
+        return
+    kinds = frame["kind"].fillna("").astype(str)
+    properties = {"name": frame["name"].fillna(""), "kind": kinds}
+    group = folium.FeatureGroup(name=text["streets"])
+    folium.GeoJson(
+        _geojson(frame, properties),
+        name=text["streets"],
+        # Properties hold escaped text; unescape the kind to look its style up.
+        style_function=lambda feature: line_style_options(
+            street_style(html.unescape(feature["properties"]["kind"]))
+        ),
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "kind"], aliases=[text["street"], text["kind"]]
+        ),
+    ).add_to(group)
+    group.add_to(fmap)
+
+
+def _add_facilities(
+    fmap: folium.Map,
+    town: Town,
+    text: Mapping[str, str],
+    labels: MapLabels,
+    norms: NormSet | None,
+) -> list[DrawnService]:
+    """Draw one feature group per service; return the services drawn, in legend order."""
+    frame = town.facilities
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if frame.empty:
+        return []
+    points = to_display_crs(frame.set_geometry(frame.geometry.representative_point())).geometry
+    drawn: list[DrawnService] = []
+    for key in _service_order(frame["service"].astype(str), norms):
+        rows = frame[frame["service"].astype(str) == key]
+        label = service_label(key, norms, labels)
+        category = service_category(key, norms)
+        color = CATEGORY_COLORS.get(category, OTHER_CATEGORY_COLOR)
+        group = folium.FeatureGroup(name=label)
+        for index, row in rows.iterrows():
+            point = points.loc[index]
+            status = str(row.get("status", "existing"))
+            folium.CircleMarker(
+                [round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)],
+                radius=7,
+                color="#222222",
+                weight=1.5,
+                dash_array="3 3" if status == "planned" else None,
+                fill=True,
+                fill_color=CLOSED_FACILITY_COLOR if status == "closed" else color,
+                fill_opacity=0.35 if status == "planned" else 0.9,
+                popup=folium.Popup(_facility_popup(row, label, text, labels, norms), max_width=320),
+                tooltip=folium.Tooltip(escape_text(row["name_ru" if labels == "ru" else "name"])),
+            ).add_to(group)
+        group.add_to(fmap)
+        drawn.append(DrawnService(key, label, category, color, len(rows)))
+    return drawn
+
+
+def _facility_popup(
+    row: pd.Series,
+    label: str,
+    text: Mapping[str, str],
+    labels: MapLabels,
+    norms: NormSet | None,
+) -> str:
+    title = row["name_ru"] if labels == "ru" else row["name"]
+    fields: list[tuple[str, str]] = [
+        (text["name"], escape_text(row["name"])),
+        (text["name_ru"], escape_text(row["name_ru"])),
+        (text["service"], escape_text(label)),
+        (text["address"], escape_text(row["address"])),
+        (text["capacity"], _capacity_text(row, text, labels, norms)),
+        (text["status"], escape_text(row["status"])),
+        (text["provenance"], escape_text(row["provenance"])),
+        (text["source"], escape_text(row["source"])),
+    ]
+    note = row.get("note")
+    if isinstance(note, str) and note.strip():
+        fields.append((text["note"], escape_text(note)))
+    cells = "".join(
+        f'<tr><th class="planner-popup-key">{key}</th><td>{value}</td></tr>'
+        for key, value in fields
+    )
+    return (
+        f'<div class="planner-popup"><b>{escape_text(title)}</b>'
+        f'<table class="planner-popup-table">{cells}</table></div>'
+    )
+
+
+def _capacity_text(
+    row: pd.Series, text: Mapping[str, str], labels: MapLabels, norms: NormSet | None
+) -> str:
+    capacity = pd.to_numeric(pd.Series([row["capacity"]]), errors="coerce").iloc[0]
+    if capacity is None or not math.isfinite(float(capacity)):
+        return escape_text(text["unknown"])
+    number = format_count(float(capacity), labels)
+    unit = ""
+    key = str(row["service"])
+    if norms is not None and key in norms.services:
+        norm = norms.services[key]
+        unit = str(norm.capacity_unit_ru if labels == "ru" else norm.capacity_unit)
+    basis = row.get("capacity_basis")
+    suffix = f" ({basis})" if basis == "estimate" else ""
+    return escape_text(f"{number} {unit}".strip() + suffix)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _geojson(frame: gpd.GeoDataFrame, properties: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``frame``'s non-empty features in lon/lat with the given, escaped properties."""
+    data: dict[str, Any] = {}
+    for name, values in properties.items():
+        column = (
+            pd.Series(values, index=frame.index) if not isinstance(values, pd.Series) else values
+        )
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            column = column.astype(object).where(column.notna(), "").map(escape_text)
+        data[name] = column
+    display = to_display_crs(gpd.GeoDataFrame(data, geometry=frame.geometry, crs=frame.crs))
+    display = display[display.geometry.notna() & ~display.geometry.is_empty]
+    display = display.set_geometry(
+        shapely.transform(
+            display.geometry.to_numpy(), lambda xy: np.round(xy, COORDINATE_DECIMALS)
+        ),
+        crs=display.crs,
+    )
+    result: dict[str, Any] = json.loads(display.to_json(na="null", drop_id=True))
+    return result
+
+
+def _display_bounds(town: Town) -> list[list[float]]:
+    """Return ``[[south, west], [north, east]]`` of the boundary (or of all layers)."""
+    frames = (
+        [town.boundary]
+        if not town.boundary.empty
+        else [
+            town.layer(name)
+            for name in ("residential", "streets", "facilities")
+            if not town.layer(name).empty
+        ]
+    )
+    shapes = pd.concat([f.geometry for f in frames])
+    display = to_display_crs(gpd.GeoDataFrame(geometry=shapes, crs=frames[0].crs))
+    west, south, east, north = display.total_bounds
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+def _service_order(services: pd.Series, norms: NormSet | None) -> list[str]:
+    """Services present, in the norm set's order, then unknown ones alphabetically."""
+    present = set(services.dropna())
+    known = [key for key in (norms.services if norms is not None else {}) if key in present]
+    return known + sorted(present - set(known))
+
+
+def _status_notes(town: Town, text: Mapping[str, str]) -> list[str]:
+    """Legend notes for the marker styles of facility statuses present."""
+    statuses = set(town.facilities["status"].astype(str)) if len(town.facilities) else set()
+    return [text[status] for status in ("planned", "closed") if status in statuses]
+
+
+def _legend_lines(town: Town, text: Mapping[str, str]) -> list[tuple[str, LineStyle]]:
+    """Legend entries of the line layers drawn."""
+    lines: list[tuple[str, LineStyle]] = []
+    if not town.streets.empty:
+        lines.append((text["streets"], DEFAULT_STREET))
+        if town.streets["kind"].fillna("").astype(str).map(is_bridge).any():
+            lines.append((text["bridge"], BRIDGE_STYLE))
+    if not town.rail.empty:
+        lines.append((text["rail"], RAIL_STYLE))
+    if not town.water.empty:
+        lines.append((text["water"], LineStyle(WATER_COLOR, 6)))
+    if not town.boundary.empty:
+        lines.append((text["boundary"], LineStyle(BOUNDARY_COLOR, 2, "4 3")))
+    return lines

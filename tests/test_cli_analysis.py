@@ -1,0 +1,116 @@
+"""The analyze and gaps commands end to end, and what their files hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+
+from planner.cli import main
+from planner.export import GPKG_LAYERS
+
+
+def test_analyze_writes_geopackage_and_csv(tiny_town_dir: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    assert main(["analyze", str(tiny_town_dir), "--out", str(out)]) == 0
+    layers = dict(pyogrio.list_layers(out / "analysis.gpkg"))
+    assert set(layers) <= set(GPKG_LAYERS)
+    assert {"residential_coverage", "facilities", "catchments", "gap_zones", "links"} <= set(layers)
+    coverage = gpd.read_file(out / "analysis.gpkg", layer="residential_coverage")
+    assert coverage.crs == "EPSG:32634"
+    kinder = coverage[coverage["service"] == "kindergarten"]
+    assert kinder["demand"].sum() == pytest.approx(51.0)
+    assert kinder["served_within"].sum() == pytest.approx(40.0)
+    links = gpd.read_file(out / "analysis.gpkg", layer="links")
+    assert links.loc[links["service"] == "kindergarten", "places"].sum() == pytest.approx(40.0)
+    # CSV: UTF-8 with BOM (Excel), lon/lat in degrees near Gusev
+    raw = (out / "facilities.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    facilities = pd.read_csv(out / "facilities.csv", encoding="utf-8-sig")
+    assert facilities["name_ru"].tolist() == ["Школа 1", "Детский сад 2"]
+    assert facilities["lon"].between(22.1, 22.3).all()
+    assert facilities["lat"].between(54.5, 54.7).all()
+    summary = pd.read_csv(out / "service_summary.csv", encoding="utf-8-sig").set_index("service")
+    assert summary.loc["kindergarten", "unmet_places"] == pytest.approx(11.0)
+    printed = capsys.readouterr().out
+    assert "Wrote" in printed
+    assert "kindergarten" in printed
+
+
+def test_analyze_one_service_elderly(tiny_town_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["analyze", str(tiny_town_dir), "--service", "school", "--elderly", "--out", str(out)]
+    assert main(args) == 0
+    coverage = pd.read_csv(out / "coverage.csv", encoding="utf-8-sig")
+    assert set(coverage["service"]) == {"school"}
+    expected = (coverage["distance_m"] / 50.0).to_numpy()
+    assert coverage["walk_time_min"].to_numpy() == pytest.approx(expected)
+
+
+def test_unknown_service_is_one_line(tiny_town_dir: Path, tmp_path: Path, capsys) -> None:
+    code = main(["gaps", str(tiny_town_dir), "--service", "spaceport"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("planner: error:")
+    assert "spaceport" in err
+    assert err.count("\n") == 1
+
+
+def test_broken_town_is_one_line_with_the_first_problem(tiny_town_dir: Path, capsys) -> None:
+    (tiny_town_dir / "streets.geojson").unlink()
+    assert main(["gaps", str(tiny_town_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "streets.geojson: required layer is missing" in err
+    assert err.count("\n") == 1
+
+
+def test_gaps_prints_capacity_shortfall(tiny_town_dir: Path, capsys) -> None:
+    assert main(["gaps", str(tiny_town_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "MISSING  Library: 0 of 1" in out
+    assert "Kindergarten 2 (F2): capacity 40, nearest demand 51 (127%)" in out
+    assert "not required here:" in out
+    assert "Concert hall" in out
+
+
+def test_failed_export_leaves_no_partial_file(
+    tiny_town_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from planner import export
+
+    def broken(frame):
+        msg = "disk full"
+        raise OSError(msg)
+
+    monkeypatch.setattr(export, "_for_gpkg", broken)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "analysis.gpkg").write_bytes(b"previous version")
+    with pytest.raises(OSError, match="disk full"):
+        main(["analyze", str(tiny_town_dir), "--out", str(out)])
+    assert (out / "analysis.gpkg").read_bytes() == b"previous version"
+    assert [p.name for p in out.iterdir()] == ["analysis.gpkg"]
+
+
+@pytest.mark.slow
+def test_gusev_analysis_smoke(gusev_town, tmp_path: Path) -> None:
+    from planner.analysis import analyze_town
+    from planner.norms import load_norms
+
+    analysis = analyze_town(gusev_town, load_norms())
+    summary = analysis.service_summary().set_index("service")
+    assert summary["residents"].eq(28_600).all()
+    assert (summary["covered_network"] <= summary["residents"]).all()
+    for column in ("covered_network_share", "covered_radius_share", "provision_ratio"):
+        values = summary[column].dropna()
+        assert values.between(0, 1).all()
+    # kindergartens: served within the norm never exceeds the town's capacity
+    capacity = gusev_town.facilities.query("service == 'kindergarten'")["capacity"].sum()
+    assert summary.loc["kindergarten", "served_within"] <= capacity + 1e-6
+    assert not analysis.requirements.query("status == 'missing'").empty or True
+    assert analysis.requirements.set_index("service").loc["concert_hall", "status"] == (
+        "not_required"
+    )
