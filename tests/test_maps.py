@@ -1,0 +1,327 @@
+"""The town map, rendered to HTML without a browser: local assets, layers, escaping, legend."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from pyproj import Transformer
+from shapely.geometry import Point
+
+from planner.assets import LOCAL_ASSETS, AssetUrls, require_vendor_files, vendor_files
+from planner.errors import PlannerError
+from planner.map_style import (
+    BRIDGE_STYLE,
+    DEFAULT_STREET,
+    STREET_STYLES,
+    density_classes,
+    density_colormap,
+    escape_text,
+    street_style,
+)
+from planner.maps import build_map, population_density_per_ha
+from planner.norms import load_norms
+from planner.paths import PROJECT_ROOT
+from tests.factories import X0, Y0, make_tiny_town, with_facilities
+
+XSS_NAME = "<img src=x onerror=alert(1)>"
+TINY_SERVICES = {"kindergarten", "school", "polyclinic", "library"}
+TO_LONLAT = Transformer.from_crs("EPSG:32634", "EPSG:4326", always_xy=True)
+
+
+@pytest.fixture(scope="module")
+def norms():
+    return load_norms()
+
+
+@pytest.fixture(scope="module")
+def tiny_html(norms) -> str:
+    return build_map(make_tiny_town(), norms=norms).get_root().render()
+
+
+def _js_string_after(html: str, prefix: str) -> str:
+    """Decode the JSON string literal that follows ``prefix`` in the page's script."""
+    match = re.search(re.escape(prefix) + r'\s*("(?:[^"\\]|\\.)*")', html)
+    assert match is not None, f"{prefix!r} not found"
+    return str(json.loads(match.group(1)))
+
+
+def _div_icon_htmls(html: str) -> list[str]:
+    """The decoded ``html`` option of every ``L.divIcon`` (the district labels)."""
+    return [
+        json.loads(m) for m in re.findall(r'L\.divIcon\(\{\s*"html": ("(?:[^"\\]|\\.)*")', html)
+    ]
+
+
+def _legend(html: str) -> str:
+    return _js_string_after(html, "div.innerHTML =")
+
+
+def _overlay_names(html: str) -> list[str]:
+    block = html[html.index("overlays :") :]
+    block = block[: block.index("}")]
+    return [json.loads(name) for name in re.findall(r'("(?:[^"\\]|\\.)*")\s*:', block)]
+
+
+# --- assets -------------------------------------------------------------------------------------
+
+
+def test_every_script_and_stylesheet_is_local(tiny_html):
+    sources = re.findall(r'<script[^>]*\bsrc="([^"]*)"', tiny_html)
+    links = re.findall(r'<link[^>]*\bhref="([^"]*)"', tiny_html)
+    assert sources == [LOCAL_ASSETS.leaflet_js, LOCAL_ASSETS.jquery_js]
+    assert links == [LOCAL_ASSETS.leaflet_css]
+    assert all(url.startswith("/app/static/vendor/") for url in sources + links)
+    # Nothing else a browser would fetch: no CDN, no tiles, no d3 for branca colormaps.
+    for needle in ("cdn.", "code.jquery.com", "d3js.org", "tile.openstreetmap", "bootstrap"):
+        assert needle not in tiny_html
+
+
+def test_asset_base_url_moves_every_asset():
+    html = build_map(make_tiny_town(), asset_base_url="file:///opt/vendor/").get_root().render()
+    urls = re.findall(r'(?:src|href)="([^"]*)"', html)
+    assert urls
+    assert all(url.startswith("file:///opt/vendor/") for url in urls)
+    assert '"file:///opt/vendor/leaflet/images/"' in html
+
+
+def test_icon_image_path_is_set_before_any_layer(tiny_html):
+    first_layer = min(
+        tiny_html.index(token) for token in ("L.geoJson(", "L.circleMarker(", "L.marker(")
+    )
+    assert tiny_html.index('L.Icon.Default.imagePath = "/app/static/vendor/leaflet/images/"') < (
+        first_layer
+    )
+
+
+def test_online_basemap_is_an_optional_layer_off_by_default():
+    html = build_map(make_tiny_town(), online_basemap=True).get_root().render()
+    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
+    assert "OpenStreetMap (online)" in _overlay_names(html)
+    tile_layer = re.search(r"var (tile_layer_\w+) = L\.tileLayer", html)
+    assert tile_layer is not None
+    assert f"{tile_layer.group(1)}.addTo(" not in html
+
+
+def test_vendor_files_are_installed_and_mapped_to_urls():
+    files = require_vendor_files()
+    assert files.folder == PROJECT_ROOT / "static" / "vendor"
+    assert files.missing() == []
+    local = AssetUrls("/x/").local_files()
+    assert local == {
+        "/x/leaflet/leaflet.js": files.leaflet_js,
+        "/x/leaflet/leaflet.css": files.leaflet_css,
+        "/x/jquery/jquery.min.js": files.jquery_js,
+    }
+
+
+def test_missing_vendor_files_say_to_run_setup(tmp_path: Path):
+    assert len(vendor_files(tmp_path).missing()) == 8
+    with pytest.raises(PlannerError, match=r"scripts/setup\.sh"):
+        require_vendor_files(tmp_path)
+
+
+def test_maps_do_not_import_streamlit():
+    code = "import sys, planner.maps; assert 'streamlit' not in sys.modules, 'streamlit imported'"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+# --- layers -------------------------------------------------------------------------------------
+
+
+def test_layer_control_lists_every_layer_and_service(tiny_html):
+    assert _overlay_names(tiny_html) == [
+        "Town boundary",
+        "Districts",
+        "Water",
+        "Residential blocks (density)",
+        "Railway",
+        "Streets",
+        "Kindergarten",
+        "School",
+        "Polyclinic",
+        "Library",
+    ]
+
+
+def test_feature_counts_match_the_town(tiny_html):
+    # 4 facilities as circle markers; 2 district labels; 6 GeoJSON layers.
+    assert tiny_html.count("L.circleMarker(") == 4
+    assert tiny_html.count("L.marker(") == 2
+    assert tiny_html.count("L.geoJson(") == 6
+    assert "folium.Icon" not in tiny_html
+    assert "AwesomeMarkers" not in tiny_html
+
+
+def test_absent_optional_layers_are_not_drawn(norms):
+    town = make_tiny_town()
+    empty = town.water.iloc[0:0]
+    bare = replace(town, water=empty, rail=town.rail.iloc[0:0], districts=town.districts.iloc[0:0])
+    names = _overlay_names(build_map(bare, norms=norms).get_root().render())
+    assert "Water" not in names
+    assert "Railway" not in names
+    assert "Districts" not in names
+    assert "Streets" in names
+
+
+def test_facility_marker_is_at_the_reprojected_point(tiny_html):
+    lon, lat = TO_LONLAT.transform(X0 + 200, Y0 + 110)  # f1, the kindergarten
+    assert f"[{round(lat, 6)}, {round(lon, 6)}]" in tiny_html
+
+
+def test_map_fits_the_boundary():
+    fmap = build_map(make_tiny_town())
+    (south, west), (north, east) = fmap.get_bounds()
+    corners = [TO_LONLAT.transform(X0 + x, Y0 + y) for x in (0, 600) for y in (0, 400)]
+    assert west == pytest.approx(min(c[0] for c in corners), abs=1e-6)
+    assert east == pytest.approx(max(c[0] for c in corners), abs=1e-6)
+    assert south == pytest.approx(min(c[1] for c in corners), abs=1e-6)
+    assert north == pytest.approx(max(c[1] for c in corners), abs=1e-6)
+
+
+def test_population_density_by_hand():
+    town = make_tiny_town()
+    density = population_density_per_ha(town.residential)
+    assert list(density) == pytest.approx([312.5, 50.0, 100.0, 50.0])
+    with pytest.raises(PlannerError):
+        population_density_per_ha(town.residential.to_crs("EPSG:4326"))
+
+
+def test_blocks_are_coloured_by_density_class(tiny_html):
+    colormap = density_colormap()
+    assert colormap(312.5).startswith("#bd0026")  # >= 200 per ha
+    assert colormap(100.0).startswith("#f03b20")  # 100-200
+    assert colormap(50.0).startswith("#fd8d3c")  # 50-100
+    assert colormap(10.0).startswith("#ffffb2")  # 0-25
+    fills = re.findall(r'"fillColor": "(#[0-9a-f]{6})(?:ff)?", "fillOpacity": 0\.75', tiny_html)
+    # folium merges identical styles: r2 and r4 (both 50/ha) share one entry.
+    assert sorted(fills) == ["#bd0026", "#f03b20", "#fd8d3c"]
+
+
+def test_streets_are_styled_by_kind_and_bridges_stand_out(tiny_html):
+    assert street_style("bridge") == BRIDGE_STYLE
+    assert street_style("Footway_Bridge") == BRIDGE_STYLE
+    assert street_style("footway") == STREET_STYLES["footway"]
+    assert street_style("no_such_kind") == DEFAULT_STREET
+    assert BRIDGE_STYLE.weight_px > max(s.weight_px for s in STREET_STYLES.values())
+    assert '"color": "#111111"' in tiny_html  # the tiny town's bridge s2
+    assert '"dashArray": "4 3"' in tiny_html  # its footway s6
+
+
+# --- text: escaping, popups, legend, attribution ------------------------------------------------
+
+
+def test_escape_text_covers_html_and_template_literals():
+    assert escape_text(XSS_NAME) == "&lt;img src=x onerror=alert(1)&gt;"
+    assert escape_text("a\"b'c&") == "a&quot;b&#x27;c&amp;"
+    assert escape_text("`${x}`\\") == "&#96;&#36;{x}&#96;&#92;"
+
+
+def test_data_text_is_escaped_everywhere(norms):
+    town = make_tiny_town()
+    facilities = town.facilities.copy()
+    facilities.loc[0, "name"] = XSS_NAME
+    facilities.loc[0, "name_ru"] = "`${alert(2)}`"
+    facilities.loc[0, "address"] = "</script><script>alert(3)</script>"
+    districts = town.districts.copy()
+    districts.loc[0, "name"] = "<b onmouseover=alert(4)>West</b>"
+    town = replace(with_facilities(town, facilities), districts=districts)
+    html = build_map(town, norms=norms).get_root().render()
+
+    assert XSS_NAME not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html  # popup and tooltip
+    assert "`${alert(2)}`" not in html
+    assert "&#96;&#36;{alert(2)}&#96;" in html
+    assert "alert(3)</script>" not in html
+    assert html.count("<script") == html.count("</script>")
+    assert "<b onmouseover" not in html
+    labels = _div_icon_htmls(html)
+    assert (
+        '<span class="planner-district-label">&lt;b onmouseover=alert(4)&gt;West&lt;/b&gt;</span>'
+        in labels
+    )
+
+
+def test_popup_shows_every_field_with_capacity_unit(tiny_html):
+    for text in (
+        "Kindergarten No. 1",
+        "Детский сад № 1",
+        "f1 Test St",
+        "120 places",
+        "verified",
+        "tiny town register",
+        "20,000 reader seats",  # f4, the library
+    ):
+        assert text in tiny_html, text
+    for field in ("Name", "Name (Russian)", "Address", "Capacity", "Provenance", "Source"):
+        assert f'<th class="planner-popup-key">{field}</th>' in tiny_html
+
+
+def test_unknown_capacity_and_missing_norms():
+    html = build_map(make_tiny_town()).get_root().render()
+    popup = html[html.index("Polyclinic</b>") :]
+    assert "<td>unknown</td>" in popup[: popup.index("</table>")]
+    assert "120</td>" in html  # no unit without a norm set
+    assert "#7f7f7f" in _legend(html)  # services of unknown category are grey
+
+
+def test_russian_labels(norms):
+    html = build_map(make_tiny_town(), labels="ru", norms=norms).get_root().render()
+    names = _overlay_names(html)
+    assert "Улицы" in names
+    assert "Детский сад" in names
+    assert "Поликлиника" in names
+    assert "120 мест" in html
+    assert "20 000 читательских мест" in html
+    assert "<td>неизвестно</td>" in html
+    legend = _legend(html)
+    assert "Легенда" in legend
+    assert "Жителей на гектар" in legend
+    assert '<span class="planner-district-label">Запад</span>' in _div_icon_htmls(html)
+
+
+def test_legend_lists_exactly_the_services_drawn(norms):
+    town = make_tiny_town()
+    legend = _legend(build_map(town, norms=norms).get_root().render())
+    assert set(re.findall(r'data-service="([^"]+)"', legend)) == TINY_SERVICES
+    assert "Kindergarten (1)" in legend
+    assert "dashed outline: planned" in legend  # f4 is planned
+    assert [label for label, _ in density_classes("en")] == [
+        "0–25",
+        "25–50",
+        "50–100",
+        "100–200",
+        "≥ 200",
+    ]
+    assert all(label in legend for label, _ in density_classes("en"))
+    assert "Bridge" in legend
+    assert "Railway" in legend
+
+    # Two more kindergartens and no library: the legend follows the data.
+    facilities = town.facilities[town.facilities["service"] != "library"].copy()
+    extra = facilities.iloc[[0, 0]].copy()
+    extra["id"] = ["f5", "f6"]
+    extra["geometry"] = gpd.GeoSeries([Point(X0 + 50, Y0 + 50), Point(X0 + 60, Y0 + 50)])
+    facilities = gpd.GeoDataFrame(
+        [*facilities.to_dict("records"), *extra.to_dict("records")], crs=facilities.crs
+    )
+    html = build_map(with_facilities(town, facilities), norms=norms).get_root().render()
+    legend = _legend(html)
+    assert set(re.findall(r'data-service="([^"]+)"', legend)) == TINY_SERVICES - {"library"}
+    assert "Kindergarten (3)" in legend
+    assert "planned" not in legend
+    assert "Library" not in _overlay_names(html)
+
+
+def test_attribution_is_on_the_map(tiny_html):
+    attribution = _js_string_after(tiny_html, "attributionControl.addAttribution(")
+    assert attribution == "© OpenStreetMap contributors, ODbL 1.0; synthetic test data"
