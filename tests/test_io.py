@@ -7,11 +7,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from planner.norms import load_norms
 
 from planner.cli import main
 from planner.errors import DataValidationError, Issue
 from planner.io import check_town, load_town
+from planner.norms import load_norms
 from tests.testdata import BROKEN_DIR
 
 
