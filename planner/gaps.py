@@ -20,6 +20,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from scipy import sparse
+from scipy.sparse import csgraph
 
 from planner.norms import NormSet, ServiceNorm, Source
 from planner.projects import describe_projects, suggest_projects
@@ -105,11 +107,12 @@ def gap_zones(
             {c: [] for c in ZONE_COLUMNS}, geometry=gpd.GeoSeries([], crs=crs), crs=crs
         )
     gap_units = units.loc[gap_ids]
-    # Zones: the union of the units grown by half the join distance, split into its parts.
-    grown = shapely.union_all(gap_units.geometry.buffer(join_m / 2).to_numpy())
-    parts = shapely.get_parts(grown)
-    tree = shapely.STRtree(parts)
-    zone_of_unit = tree.query_nearest(gap_units.geometry.to_numpy(), all_matches=False)[1]
+    # Zones: units closer than join_m to each other, transitively (connected components of the
+    # "within join_m" graph) — far cheaper than merging buffered polygons.
+    geoms = gap_units.geometry.to_numpy()
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=join_m)
+    near = sparse.coo_array((np.ones(len(left)), (left, right)), shape=(len(geoms), len(geoms)))
+    _, zone_of_unit = csgraph.connected_components(near, directed=False)
     frame = pd.DataFrame(
         {
             "zone": zone_of_unit,
@@ -121,30 +124,39 @@ def gap_zones(
             "district": gap_units["district"].to_numpy(),
         }
     )
-    rows = []
-    for zone_index, group in frame.groupby("zone", sort=False):
-        places = float(group["unmet_places"].sum(min_count=1))
-        sizes = suggest_projects(places, service.project_sizes) if math.isfinite(places) else ()
-        # Closing (grow, merge, shrink back) adds the streets between the units; the union with
-        # the units themselves keeps every unit whole where the shrink cuts a rounded corner.
-        members = gap_units.geometry.to_numpy()[zone_of_unit == zone_index]
-        geometry = shapely.union_all([shapely.buffer(parts[zone_index], -join_m / 2), *members])
-        rows.append(
-            {
-                "service": service.key,
-                "n_units": len(group),
-                "residents": round(float(group["population"].sum())),
-                "unmet_residents": round(float(group["unmet_residents"].sum())),
-                "unmet_places": places,
-                "unserved_places": float(group["unserved_places"].sum(min_count=1)),
-                "district": _name(str(group["district"].mode().iloc[0]), district_names),
-                "projects": _project_text(service, sizes, places),
-                "project_sizes": " + ".join(str(s) for s in sizes),
-                "clause": _gap_clause(service),
-                "geometry": geometry,
-            }
-        )
-    zones = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)
+    sums = frame.groupby("zone").agg(
+        n_units=("population", "size"),
+        residents=("population", "sum"),
+        unmet_residents=("unmet_residents", "sum"),
+        unmet_places=("unmet_places", lambda v: v.sum(min_count=1)),
+        unserved_places=("unserved_places", lambda v: v.sum(min_count=1)),
+    )
+    # The district holding most of the zone's gap units names it.
+    district = pd.crosstab(frame["zone"], frame["district"]).idxmax(axis=1)
+    # The zone is drawn as its blocks themselves: exact, and cheap (no polygon union).
+    order_units = np.argsort(zone_of_unit, kind="stable")
+    bounds = np.searchsorted(zone_of_unit[order_units], sums.index.to_numpy())
+    geometry = [
+        shapely.multipolygons(shapely.get_parts(part))
+        for part in np.split(geoms[order_units], bounds[1:])
+    ]
+    places = sums["unmet_places"].to_numpy(dtype=float)
+    zones = gpd.GeoDataFrame(
+        {
+            "service": service.key,
+            "n_units": sums["n_units"].to_numpy(dtype=np.int64),
+            "residents": sums["residents"].round().to_numpy(dtype=np.int64),
+            "unmet_residents": sums["unmet_residents"].round().to_numpy(dtype=np.int64),
+            "unmet_places": places,
+            "unserved_places": sums["unserved_places"].to_numpy(dtype=float),
+            "district": [_name(str(d), district_names) for d in district.reindex(sums.index)],
+            "projects": [_project_text(service, _sizes(service, p), p) for p in places],
+            "project_sizes": [" + ".join(map(str, _sizes(service, p))) for p in places],
+            "clause": _gap_clause(service),
+        },
+        geometry=geometry,
+        crs=crs,
+    )
     order = zones["unmet_places"].fillna(0) * 1e6 + zones["unmet_residents"]
     zones = zones.loc[order.sort_values(ascending=False).index].reset_index(drop=True)
     zones.insert(0, "zone_id", [f"{service.key}-gap-{i + 1}" for i in range(len(zones))])
@@ -266,6 +278,10 @@ def _project_text(service: ServiceNorm, sizes: tuple[int, ...], places: float) -
             "(the norm set gives no standard project size)"
         )
     return describe_projects(sizes, service.capacity_unit, service.label)
+
+
+def _sizes(service: ServiceNorm, places: float) -> tuple[int, ...]:
+    return suggest_projects(places, service.project_sizes) if math.isfinite(places) else ()
 
 
 def _name(district_id: str, names: Mapping[str, str] | None) -> str:
