@@ -238,13 +238,28 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         print(f"Wrote {path}")
     print()
     _print_service_table(analysis)
+    _print_far_points(analysis)
     return 0
 
 
 def _cmd_gaps(args: argparse.Namespace) -> int:
     analysis = _run_analysis(args, with_catchments=False)
     _print_gaps(analysis)
+    _print_far_points(analysis)
     return 0
+
+
+def _print_far_points(analysis: TownAnalysis) -> None:
+    """Warn about homes and facilities far from any street: their walks start with a long leg."""
+    far = analysis.network.far_points
+    if far.empty:
+        return
+    limit_m = analysis.network.far_connector_m
+    print(f"\nWarning: {len(far)} place(s) lie more than {limit_m:.0f} m from any street:")
+    for row in far.itertuples():
+        what = "home" if row.kind == "origin" else "facility"
+        print(f"  {what} {row.id}: {row.connector_m:,.0f} m to the nearest street")
+    print("  Add the footpath or entrance that serves them to streets.geojson.")
 
 
 def _print_service_table(analysis: TownAnalysis) -> None:

@@ -114,3 +114,17 @@ def test_gusev_analysis_smoke(gusev_town, tmp_path: Path) -> None:
     assert analysis.requirements.set_index("service").loc["concert_hall", "status"] == (
         "not_required"
     )
+
+
+def test_homes_far_from_streets_are_reported(tiny_town_dir: Path, capsys) -> None:
+    from shapely.geometry import box
+
+    residential = gpd.read_file(tiny_town_dir / "residential.geojson").to_crs("EPSG:32634")
+    x0, y0 = 576_000.0, 6_050_000.0
+    residential.loc[3, "geometry"] = box(x0 + 500, y0 + 500, x0 + 560, y0 + 560)
+    residential.to_crs("EPSG:4326").to_file(tiny_town_dir / "residential.geojson")
+    assert main(["gaps", str(tiny_town_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "1 place(s) lie more than 250 m from any street" in out
+    # from (530, 530) to the nearest street point (200, 200): 330 * sqrt(2) = 467 m
+    assert "home R4: 467 m to the nearest street" in out
