@@ -8,7 +8,9 @@ reached nodes (the approach peers.md warns about, ipeaGIT/r5r#123).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
 import numpy as np
@@ -58,27 +60,48 @@ def network_catchments(
             crs=crs,
         )
     a, b, length_m = _street_edges(net)
+    # Node -> edge incidence, so each facility scans only the edges at the nodes it reaches
+    # (at 20x Gusev: 0.02 s instead of 0.6 s for 140 pharmacies).
+    n_edges = len(a)
+    incidence = sparse.csr_array(
+        (np.ones(2 * n_edges), (np.concatenate([a, b]), np.tile(np.arange(n_edges), 2))),
+        shape=(net.n_nodes, n_edges),
+    )
     positions = net.destination_positions(ids)
     dist = node_distances(net, positions, limit_m=limit_m)
-    geometries: list[shapely.Geometry] = []
+    segments_of: list[npt.NDArray[np.float64]] = []
     reach_m: list[float] = []
-    for position, row in zip(positions, dist, strict=True):
-        segments, total_m = _reachable_segments(net.node_xy, a, b, length_m, row, limit_m)
+    for row in dist:
+        reached = np.flatnonzero(np.isfinite(row))
+        edges = np.unique(incidence[reached].indices)
+        segments, total_m = _reachable_segments(
+            net.node_xy, a[edges], b[edges], length_m[edges], row, limit_m
+        )
+        segments_of.append(segments)
         reach_m.append(total_m)
-        if len(segments) == 0:
-            geometries.append(shapely.Point(net.destination_xy[position]).buffer(buffer_m))
-            continue
-        # Join touching pieces into longer lines, buffer each line, then merge the buffers: in
-        # GEOS this is ten times faster than buffering one MultiLineString of all the pieces
-        # (measured on Gusev's 1,500 m sports-centre catchment: 0.13 s vs 1.4 s).
-        merged = shapely.line_merge(shapely.multilinestrings(shapely.linestrings(segments)))
-        pieces = shapely.buffer(shapely.get_parts(merged), buffer_m, quad_segs=2)
-        geometries.append(shapely.union_all(pieces))
+    starts = net.destination_xy[positions]
+    # GEOS releases the GIL: the polygons of several facilities are built on all cores.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        geometries = list(pool.map(_catchment_polygon, segments_of, starts, [buffer_m] * len(ids)))
     return gpd.GeoDataFrame(
         {"facility_id": ids, "limit_m": float(limit_m), "reachable_street_m": reach_m},
         geometry=gpd.GeoSeries(geometries, crs=crs),
         crs=crs,
     )
+
+
+def _catchment_polygon(
+    segments: npt.NDArray[np.float64], start_xy: npt.NDArray[np.float64], buffer_m: float
+) -> shapely.Geometry:
+    """Buffer and merge reachable street pieces (a circle at the start when there are none)."""
+    if len(segments) == 0:
+        return shapely.Point(start_xy).buffer(buffer_m)
+    # Join touching pieces into longer lines, buffer each line, then merge the buffers: in
+    # GEOS this is ten times faster than buffering one MultiLineString of all the pieces
+    # (measured on Gusev's 1,500 m sports-centre catchment: 0.13 s vs 1.4 s).
+    merged = shapely.line_merge(shapely.multilinestrings(shapely.linestrings(segments)))
+    pieces = shapely.buffer(shapely.get_parts(merged), buffer_m, quad_segs=2)
+    return shapely.union_all(pieces)
 
 
 def radius_circles(facilities: gpd.GeoDataFrame, *, radius_m: float) -> gpd.GeoDataFrame:

@@ -19,6 +19,7 @@ from planner import __version__
 from planner.errors import Issue, PlannerError
 from planner.io import check_town, load_town, read_town_meta
 from planner.layers import PROVENANCES
+from planner.osm_cli import add_import_osm_parser
 from planner.paths import default_town_dir
 from planner.summary import TownSummary, town_summary
 
@@ -100,6 +101,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_norms_option(gaps)
     _add_analysis_options(gaps)
     gaps.set_defaults(func=_cmd_gaps)
+    add_import_osm_parser(commands)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Engine benchmarks (measurements, not tests): see ``bench_analysis.py``."""
