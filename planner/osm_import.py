@@ -44,7 +44,7 @@ from planner.osm_tags import (
     is_residential_land,
     walk_kind,
 )
-from planner.osm_write import town_toml, write_layer, write_text
+from planner.town_write import town_toml, write_layer, write_text
 
 logger = logging.getLogger(__name__)
 

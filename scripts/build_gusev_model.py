@@ -40,7 +40,6 @@ from gusev_model.areas import (
 )
 from gusev_model.facilities import Facility, load_facilities, place_facilities
 from gusev_model.output import (
-    DECIMALS,
     Feature,
     markdown_table,
     provenance_table,
@@ -50,6 +49,8 @@ from gusev_model.output import (
 )
 from gusev_model.streets import Street, build_streets, component_labels
 from gusev_model.zones import Zones, build_zones
+
+from planner.town_write import DECIMALS
 
 REPO = Path(__file__).resolve().parent.parent
 METRIC_CRS = "EPSG:32634"

@@ -1,6 +1,7 @@
-"""Writing an imported town folder: GeoJSON that diffs well, ``town.toml``, atomically.
+"""Writing a town folder: GeoJSON that diffs well, ``town.toml``, atomically.
 
-Same format as the bundled Gusev model (scripts/gusev_model/output.py): RFC 7946 FeatureCollection
+Used by the OpenStreetMap importer and by the bundled Gusev model's generator
+(scripts/gusev_model/output.py), so both write one format: RFC 7946 FeatureCollection
 in EPSG:4326, coordinates rounded to 7 decimals (about 1 cm), features sorted by ``id``, one feature
 per line, polygon exteriors counter-clockwise. Every file is written to a temporary name and moved
 into place (``planner.fileio``), so an interrupted import never leaves half a file.
@@ -34,26 +35,41 @@ def write_layer(path: Path, name: str, frame: gpd.GeoDataFrame) -> int:
     """
     frame = frame.to_crs(DISPLAY_CRS)
     columns = [c for c in frame.columns if c != frame.geometry.name]
-    features = []
-    for record, geometry in zip(frame[columns].to_dict("records"), frame.geometry, strict=True):
+    records = frame[columns].to_dict("records")
+    text, count = geojson_text(name, zip(records, frame.geometry, strict=True))
+    write_text(path, text)
+    return count
+
+
+def geojson_text(
+    name: str, features: Iterable[tuple[Mapping[str, object], shapely.Geometry | None]]
+) -> tuple[str, int]:
+    """Return a FeatureCollection in the town-folder format and the number of features in it.
+
+    Parameters
+    ----------
+    name
+        The collection's name (the layer name).
+    features
+        (properties, geometry) pairs in EPSG:4326; properties must hold an ``id``.
+    """
+    rows = []
+    for record, geometry in features:
         geo = geometry_json(geometry)
         if geo is None:
             continue
-        properties = {k: _plain(v) for k, v in record.items()}
-        features.append((str(properties["id"]), properties, geo))
+        properties = {str(k): _plain(v) for k, v in record.items()}
+        rows.append((str(properties["id"]), properties, geo))
     lines = [
         json.dumps(
             {"type": "Feature", "properties": props, "geometry": geo},
             ensure_ascii=False,
             separators=(", ", ": "),
         )
-        for _, props, geo in sorted(features, key=lambda f: f[0])
+        for _, props, geo in sorted(rows, key=lambda f: f[0])
     ]
     head = f'{{"type": "FeatureCollection", "name": "{name}", "features": [\n'
-    text = head + ",\n".join(lines) + "\n]}\n"
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return len(lines)
+    return head + ",\n".join(lines) + "\n]}\n", len(lines)
 
 
 def write_text(path: Path, text: str) -> None:
