@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from planner.model import Town
     from planner.norms import NormSet
 
-DEFAULT_NORM_SET = "sp42_small_town"
-
 EXIT_INVALID = 1
 EXIT_ERROR = 2
 
@@ -142,13 +140,19 @@ def _add_norms_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _cmd_validate(args: argparse.Namespace) -> int:
+def _norms_for(args: argparse.Namespace) -> NormSet | None:
+    """Return the norm set named by --norms, else the town's default; None if neither is known."""
     from planner.norms import load_norms
 
     folder: Path = args.town
     meta, _ = read_town_meta(folder) if folder.is_dir() else (None, [])
-    norms_name = args.norms or (meta.default_norms if meta else None)
-    norms = load_norms(norms_name) if norms_name else None
+    name = args.norms or (meta.default_norms if meta else None)
+    return load_norms(name) if name else None
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    folder: Path = args.town
+    norms = _norms_for(args)
     town, issues = check_town(folder, norms=norms)
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity == "warning"]
@@ -193,10 +197,8 @@ def _load_for_analysis(args: argparse.Namespace) -> tuple[Town, NormSet]:
     """Load the town and its norm set, or raise one DataValidationError with every issue."""
     from planner.norms import load_norms
 
-    folder: Path = args.town
-    meta, _ = read_town_meta(folder) if folder.is_dir() else (None, [])
-    norms = load_norms(args.norms or (meta.default_norms if meta else DEFAULT_NORM_SET))
-    return load_town(folder, norms=norms), norms
+    norms = _norms_for(args) or load_norms()
+    return load_town(args.town, norms=norms), norms
 
 
 def _run_analysis(args: argparse.Namespace, *, with_catchments: bool) -> TownAnalysis:
