@@ -99,6 +99,21 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_norms_option(gaps)
     _add_analysis_options(gaps)
     gaps.set_defaults(func=_cmd_gaps)
+
+    explain = commands.add_parser(
+        "explain",
+        help="explain one residential unit's access to one service",
+        description="Why is this unit served, or not: its nearest facility, the walk, the "
+        "straight line, and whether the facility has room.",
+    )
+    _add_town_argument(explain)
+    _add_norms_option(explain)
+    explain.add_argument("--unit", required=True, help="residential unit id (e.g. res-0001)")
+    explain.add_argument("--service", required=True, help="service key (e.g. kindergarten)")
+    explain.add_argument(
+        "--elderly", action="store_true", help="walking time at the elderly / small-child pace"
+    )
+    explain.set_defaults(func=_cmd_explain, include_planned=False)
     add_import_osm_parser(commands)
     return parser
 
@@ -250,6 +265,49 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     analysis = _run_analysis(args, with_catchments=False)
     _print_gaps(analysis)
     _print_far_points(analysis)
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from planner.provision import explain_unit
+
+    service = args.service
+    args.service = [service]
+    analysis = _run_analysis(args, with_catchments=False)
+    result = analysis.service(service)
+    rows = result.coverage[result.coverage["unit_id"] == args.unit]
+    if rows.empty:
+        known = ", ".join(result.coverage["unit_id"].head(3))
+        msg = f"No residential unit {args.unit!r} in this town (ids look like {known}, ...)."
+        raise PlannerError(msg)
+    row = rows.iloc[0]
+    norm = result.norm
+    town = analysis.town
+    district = dict(zip(town.districts["id"], town.districts["name"], strict=True))
+    names = dict(zip(town.facilities["id"], town.facilities["name"], strict=True))
+    print(
+        f"{args.unit} ({district.get(row['district'], row['district'])}, "
+        f"{row['population']:,} residents): {norm.label}"
+    )
+    if math.isfinite(row["distance_m"]):
+        nearest = row["nearest_facility_id"]
+        print(
+            f"  nearest: {names.get(nearest, nearest)} ({nearest}), "
+            f"{row['distance_m']:,.0f} m on foot "
+            f"({row['walk_time_min']:.0f} min at {analysis.walk_speed_m_min:.0f} m/min), "
+            f"{row['straight_m']:,.0f} m in a straight line"
+        )
+    else:
+        print("  no facility of this service can be reached on foot")
+    print(
+        f"  walking limit {norm.walk_limit_m:,.0f} m: "
+        f"{'within' if row['within_limit'] else 'beyond'}; "
+        f"normative radius {_num(row['radius_m'])} m: "
+        f"{'within' if row['within_radius'] else 'beyond'}"
+    )
+    if result.provision is not None and result.pairs is not None:
+        limit_m = float(norm.walk_limit_m or 0.0)
+        print("  " + explain_unit(result.provision, result.pairs, args.unit, limit_m=limit_m).text)
     return 0
 
 

@@ -128,3 +128,13 @@ def test_homes_far_from_streets_are_reported(tiny_town_dir: Path, capsys) -> Non
     assert "1 place(s) lie more than 250 m from any street" in out
     # from (530, 530) to the nearest street point (200, 200): 330 * sqrt(2) = 467 m
     assert "home R4: 467 m to the nearest street" in out
+
+
+def test_explain_a_unit(tiny_town_dir: Path, capsys) -> None:
+    assert main(["explain", str(tiny_town_dir), "--unit", "R4", "--service", "kindergarten"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("R4 (East, 400 residents): Kindergarten")
+    assert "nearest: Kindergarten 2 (F2)" in out
+    assert "walking limit 500 m: within" in out
+    assert main(["explain", str(tiny_town_dir), "--unit", "R9", "--service", "school"]) == 2
+    assert "No residential unit 'R9'" in capsys.readouterr().err
