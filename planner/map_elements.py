@@ -9,13 +9,19 @@ their strings with Jinja's ``tojson`` filter, which also escapes ``<``, ``>`` an
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
-from planner.map_style import LineStyle, escape_text
+from planner.map_style import LineStyle, MapLabels, escape_text, format_count
+
+if TYPE_CHECKING:
+    from planner.norms import NormSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,26 @@ class DrawnService:
     count: int
 
 
+@dataclass(frozen=True, slots=True)
+class Swatch:
+    """One legend entry of a class drawn on the map.
+
+    Attributes
+    ----------
+    label
+        Its text (escaped by the legend).
+    color
+        Fill or outline colour.
+    shape
+        ``"square"`` (filled area), ``"circle"`` (marker), ``"outline"`` (area outline) or
+        ``"dashed"`` (dashed area outline).
+    """
+
+    label: str
+    color: str
+    shape: str = "square"
+
+
 def legend_html(
     text: Mapping[str, str],
     *,
@@ -50,6 +76,7 @@ def legend_html(
     status_notes: Sequence[str],
     density_classes: Sequence[tuple[str, str]],
     lines: Sequence[tuple[str, LineStyle]],
+    sections: Sequence[tuple[str, Sequence[Swatch]]] = (),
 ) -> str:
     """Return the legend's HTML (every label escaped here).
 
@@ -65,9 +92,20 @@ def legend_html(
         ``(range label, colour)`` of the residential density classes; empty to omit.
     lines
         ``(label, style)`` of the line layers drawn.
+    sections
+        ``(title, swatches)`` of classed layers (coverage classes, loads, areas), listed first.
     """
     title = escape_text(text["legend"])
     parts = [f'<details open><summary class="planner-legend-title">{title}</summary>']
+    for section_title, swatches in sections:
+        if not swatches:
+            continue
+        parts.append(_section(section_title))
+        parts.extend(
+            f'<div class="planner-legend-row planner-legend-class" data-color="{sw.color}">'
+            f"{_swatch(sw)}{escape_text(sw.label)}</div>"
+            for sw in swatches
+        )
     if services:
         parts.append(_section(text["facilities"]))
         parts.extend(
@@ -209,6 +247,19 @@ class Attribution(MacroElement):
         self.attribution_html = escape_text(attribution)
 
 
+def _swatch(swatch: Swatch) -> str:
+    color = swatch.color
+    styles = {
+        "square": f"background:{color}",
+        "circle": f"background:{color}",
+        "outline": f"background:none;border:2px solid {color}",
+        "dashed": f"background:none;border:2px dashed {color}",
+    }
+    circle = " planner-swatch-circle" if swatch.shape == "circle" else ""
+    style = styles.get(swatch.shape, styles["square"])
+    return f'<span class="planner-swatch{circle}" style="{style}"></span>'
+
+
 def _section(title: str) -> str:
     return f'<div class="planner-legend-section">{escape_text(title)}</div>'
 
@@ -223,3 +274,59 @@ def _line_swatch(style: LineStyle) -> str:
         f'<line x1="1" y1="6" x2="23" y2="6" stroke="{style.color}" '
         f'stroke-width="{width}"{dash}/></svg>'
     )
+
+
+def facility_popup(
+    row: pd.Series,
+    label: str,
+    text: Mapping[str, str],
+    labels: MapLabels,
+    norms: NormSet | None,
+    extra: Sequence[tuple[str, str]] = (),
+) -> str:
+    """Return a facility's popup HTML: every data field escaped here.
+
+    ``extra`` holds further ``(field, value)`` rows (values already escaped), shown after the
+    capacity (e.g. the load from the analysis).
+    """
+    title = row["name_ru"] if labels == "ru" else row["name"]
+    fields: list[tuple[str, str]] = [
+        (text["name"], escape_text(row["name"])),
+        (text["name_ru"], escape_text(row["name_ru"])),
+        (text["service"], escape_text(label)),
+        (text["address"], escape_text(row["address"])),
+        (text["capacity"], capacity_text(row, text, labels, norms)),
+        *extra,
+        (text["status"], escape_text(row["status"])),
+        (text["provenance"], escape_text(row["provenance"])),
+        (text["source"], escape_text(row["source"])),
+    ]
+    note = row.get("note")
+    if isinstance(note, str) and note.strip():
+        fields.append((text["note"], escape_text(note)))
+    cells = "".join(
+        f'<tr><th class="planner-popup-key">{key}</th><td>{value}</td></tr>'
+        for key, value in fields
+    )
+    return (
+        f'<div class="planner-popup"><b>{escape_text(title)}</b>'
+        f'<table class="planner-popup-table">{cells}</table></div>'
+    )
+
+
+def capacity_text(
+    row: pd.Series, text: Mapping[str, str], labels: MapLabels, norms: NormSet | None
+) -> str:
+    """Return a facility's capacity with its unit (escaped), or "unknown"."""
+    capacity = pd.to_numeric(pd.Series([row["capacity"]]), errors="coerce").iloc[0]
+    if capacity is None or not math.isfinite(float(capacity)):
+        return escape_text(text["unknown"])
+    number = format_count(float(capacity), labels)
+    unit = ""
+    key = str(row["service"])
+    if norms is not None and key in norms.services:
+        norm = norms.services[key]
+        unit = str(norm.capacity_unit_ru if labels == "ru" else norm.capacity_unit)
+    basis = row.get("capacity_basis")
+    suffix = f" ({basis})" if basis == "estimate" else ""
+    return escape_text(f"{number} {unit}".strip() + suffix)

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import html
 import itertools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from branca.colormap import StepColormap
 
-MapLabels = Literal["en", "ru"]
+from planner import i18n
+from planner.i18n import Lang
+
+MapLabels = Lang
 
 CATEGORY_COLORS: dict[str, str] = {
     "education": "#1f77b4",
@@ -79,77 +83,51 @@ WATER_COLOR = "#6baed6"
 RAIL_STYLE = LineStyle("#3d3d3d", 3, "10 5")
 BOUNDARY_COLOR = "#333333"
 
-_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "boundary": "Town boundary",
-        "districts": "Districts",
-        "residential": "Residential blocks (density)",
-        "streets": "Streets",
-        "water": "Water",
-        "rail": "Railway",
-        "basemap": "OpenStreetMap (online)",
-        "legend": "Legend",
-        "facilities": "Facilities",
-        "density": "Residents per hectare",
-        "lines": "Lines",
-        "bridge": "Bridge",
-        "planned": "dashed outline: planned",
-        "closed": "grey: closed",
-        "name": "Name",
-        "name_ru": "Name (Russian)",
-        "service": "Service",
-        "address": "Address",
-        "capacity": "Capacity",
-        "status": "Status",
-        "provenance": "Provenance",
-        "source": "Source",
-        "note": "Note",
-        "unknown": "unknown",
-        "block": "Block",
-        "population": "Residents",
-        "housing": "Housing",
-        "district": "District",
-        "kind": "Kind",
-        "street": "Street",
-    },
-    "ru": {
-        "boundary": "Граница города",
-        "districts": "Районы",
-        "residential": "Жилые кварталы (плотность)",
-        "streets": "Улицы",
-        "water": "Водные объекты",
-        "rail": "Железная дорога",
-        "basemap": "OpenStreetMap (онлайн)",
-        "legend": "Легенда",
-        "facilities": "Учреждения",
-        "density": "Жителей на гектар",
-        "lines": "Линии",
-        "bridge": "Мост",
-        "planned": "пунктир: планируемое",
-        "closed": "серый: закрыто",
-        "name": "Название",
-        "name_ru": "Название (рус.)",
-        "service": "Услуга",
-        "address": "Адрес",
-        "capacity": "Вместимость",
-        "status": "Статус",
-        "provenance": "Происхождение",
-        "source": "Источник",
-        "note": "Примечание",
-        "unknown": "неизвестно",
-        "block": "Квартал",
-        "population": "Жителей",
-        "housing": "Застройка",
-        "district": "Район",
-        "kind": "Тип",
-        "street": "Улица",
-    },
+STATUS_COLORS: dict[str, str] = {
+    # Capacity-aware provision (services with a demand rule).
+    "within_norm": "#1a9850",
+    "beyond_norm": "#fee08b",
+    "partly_unserved": "#fc8d59",
+    "unserved": "#d73027",
+    "no_demand": "#e0e0e0",
+    # Distance only (services without a demand rule) and the radius view.
+    "within_walk": "#1a9850",
+    "beyond_walk": "#d73027",
+    "within_radius": "#1a9850",
+    "beyond_radius": "#d73027",
+    # Radius against walk: the cut-off blocks stand out, the agreeing ones stay quiet.
+    "both": "#b8e186",
+    "cut_off": "#c51b7d",
+    "walk_only": "#92c5de",
+    "neither": "#d9d9d9",
+    # All services at once: share of services reached within the norm.
+    "all": "#1a9850",
+    "most": "#a6d96a",
+    "some": "#fdae61",
+    "none": "#d73027",
+    "cut_off_any": "#c51b7d",
+    "no_cut_off": "#d9d9d9",
 }
+"""Fill colour of residential blocks by coverage class (ColorBrewer RdYlGn / PiYG hues).
+
+Keys are ``planner.i18n`` ``status.*`` keys; the legend lists only the classes drawn."""
+
+LOAD_CLASSES: tuple[tuple[float, str, str], ...] = (
+    (0.7, "low", "#1a9850"),
+    (0.999, "high", "#fdae61"),
+    (float("inf"), "full", "#d73027"),
+)
+"""Facility fill by load share: (upper bound, ``load.*`` key, colour); ``full`` from 99.9 %."""
+
+LOAD_UNKNOWN_COLOR = "#9e9e9e"
+CATCHMENT_COLOR = "#3182bd"
+RADIUS_COLOR = "#6a51a3"
+GAP_COLOR = "#b2182b"
 
 
 def map_text(labels: MapLabels) -> Mapping[str, str]:
     """Return the map's interface strings (layer names, legend, popup fields) in a language."""
-    return _TEXT[labels]
+    return i18n.map_text(labels)
 
 
 def escape_text(value: object) -> str:
@@ -235,3 +213,19 @@ def format_count(value: float, labels: MapLabels) -> str:
     """
     text = f"{value:,.0f}"
     return text.replace(",", " ") if labels == "ru" else text
+
+
+def load_class(share: float | None) -> tuple[str, str]:
+    """Return the ``load.*`` class key and colour of a facility's load share (NaN: unknown).
+
+    Examples
+    --------
+    >>> load_class(0.5), load_class(0.85), load_class(1.0), load_class(float("nan"))
+    (('low', '#1a9850'), ('high', '#fdae61'), ('full', '#d73027'), ('unknown', '#9e9e9e'))
+    """
+    if share is None or math.isnan(share):
+        return "unknown", LOAD_UNKNOWN_COLOR
+    for upper, key, color in LOAD_CLASSES:
+        if share < upper:
+            return key, color
+    return LOAD_CLASSES[-1][1], LOAD_CLASSES[-1][2]

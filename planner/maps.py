@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +34,7 @@ from planner.map_elements import (
     IconImagePath,
     Legend,
     PlannerStyles,
+    facility_popup,
     legend_html,
 )
 from planner.map_style import (
@@ -42,6 +42,7 @@ from planner.map_style import (
     BRIDGE_STYLE,
     CATEGORY_COLORS,
     CLOSED_FACILITY_COLOR,
+    COORDINATE_DECIMALS,
     DEFAULT_STREET,
     OTHER_CATEGORY_COLOR,
     RAIL_STYLE,
@@ -51,7 +52,6 @@ from planner.map_style import (
     density_classes,
     density_colormap,
     escape_text,
-    format_count,
     is_bridge,
     line_style_options,
     map_text,
@@ -64,9 +64,6 @@ if TYPE_CHECKING:
 
 LEGEND_PADDING_PX = (250, 10)
 """Initial-view padding (x, y) at the top left, in pixels: the legend's width."""
-
-COORDINATE_DECIMALS = 6
-"""Lon/lat decimals kept in the map (1e-6 deg is about 0.1 m): smaller pages, no visible change."""
 
 
 def population_density_per_ha(residential: gpd.GeoDataFrame) -> pd.Series:
@@ -128,8 +125,33 @@ def build_map(
         group per service drawn, in a layer control, with a legend and the attribution.
     """
     text = map_text(labels)
+    fmap = new_map(town, text, asset_base_url=asset_base_url, online_basemap=online_basemap)
+    add_context_layers(fmap, town, text, labels)
+    drew_residential = _add_residential(fmap, town, text)
+    add_line_layers(fmap, town, text)
+    drawn = add_facilities_by_service(fmap, town, text, labels, norms)
+
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    Legend(
+        legend_html(
+            text,
+            services=drawn,
+            status_notes=status_notes(town, text),
+            density_classes=density_classes(labels) if drew_residential else [],
+            lines=legend_lines(town, text),
+        )
+    ).add_to(fmap)
+    Attribution(town.meta.attribution).add_to(fmap)
+    fit_view(fmap, display_bounds(town))
+    return fmap
+
+
+def new_map(
+    town: Town, text: Mapping[str, str], *, asset_base_url: str, online_basemap: bool
+) -> folium.Map:
+    """Return an empty map of ``town`` that loads only local assets (no tiles unless asked)."""
     assets = AssetUrls(asset_base_url)
-    bounds = _display_bounds(town)
+    bounds = display_bounds(town)
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     # Quarter zoom steps let the initial view fit the town closely.
     fmap = folium.Map(
@@ -141,33 +163,16 @@ def build_map(
     # First child, so the image path is set before any layer is created (fix 4).
     IconImagePath(assets.leaflet_images).add_to(fmap)
     PlannerStyles().add_to(fmap)
-
     if online_basemap:
         folium.TileLayer("OpenStreetMap", name=text["basemap"], overlay=True, show=False).add_to(
             fmap
         )
-    _add_boundary(fmap, town, text)
-    _add_districts(fmap, town, text, labels)
-    _add_water(fmap, town, text)
-    drew_residential = _add_residential(fmap, town, text)
-    _add_rail(fmap, town, text)
-    _add_streets(fmap, town, text)
-    drawn = _add_facilities(fmap, town, text, labels, norms)
-
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    Legend(
-        legend_html(
-            text,
-            services=drawn,
-            status_notes=_status_notes(town, text),
-            density_classes=density_classes(labels) if drew_residential else [],
-            lines=_legend_lines(town, text),
-        )
-    ).add_to(fmap)
-    Attribution(town.meta.attribution).add_to(fmap)
-    # Keep the town clear of the legend (lower left) and the attribution (bottom).
-    fmap.fit_bounds(bounds, padding_top_left=LEGEND_PADDING_PX, padding_bottom_right=(10, 40))
     return fmap
+
+
+def fit_view(fmap: folium.Map, bounds: list[list[float]]) -> None:
+    """Fit the view to ``[[south, west], [north, east]]``, clear of the legend and attribution."""
+    fmap.fit_bounds(bounds, padding_top_left=LEGEND_PADDING_PX, padding_bottom_right=(10, 40))
 
 
 def service_label(key: str, norms: NormSet | None, labels: MapLabels) -> str:
@@ -189,6 +194,21 @@ def service_category(key: str, norms: NormSet | None) -> str:
 # Layers
 
 
+def add_context_layers(
+    fmap: folium.Map, town: Town, text: Mapping[str, str], labels: MapLabels
+) -> None:
+    """Add the layers drawn under the residential blocks: boundary, districts, water."""
+    _add_boundary(fmap, town, text)
+    _add_districts(fmap, town, text, labels)
+    _add_water(fmap, town, text)
+
+
+def add_line_layers(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
+    """Add the line layers drawn over the residential blocks: railway, streets."""
+    _add_rail(fmap, town, text)
+    _add_streets(fmap, town, text)
+
+
 def _add_boundary(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
     frame = town.boundary
     if frame.empty:
@@ -196,7 +216,7 @@ def _add_boundary(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None
     group = folium.FeatureGroup(name=text["boundary"])
     style = {"color": BOUNDARY_COLOR, "weight": 3, "dashArray": "8 6", "fill": False}
     folium.GeoJson(
-        _geojson(frame, {"name": frame["name"]}),
+        geojson_features(frame, {"name": frame["name"]}),
         name=text["boundary"],
         style_function=lambda _feature: style,
         tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
@@ -215,7 +235,7 @@ def _add_districts(
     group = folium.FeatureGroup(name=text["districts"])
     style = {"color": "#555555", "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 0.15}
     folium.GeoJson(
-        _geojson(frame, {"name": names, "provenance": frame["provenance"]}),
+        geojson_features(frame, {"name": names, "provenance": frame["provenance"]}),
         name=text["districts"],
         style_function=lambda _feature: style,
         tooltip=folium.GeoJsonTooltip(
@@ -249,7 +269,7 @@ def _add_water(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
     group = folium.FeatureGroup(name=text["water"])
     style = {"color": WATER_COLOR, "weight": 2, "fillColor": WATER_COLOR, "fillOpacity": 0.6}
     folium.GeoJson(
-        _geojson(frame, {"name": frame["name"]}),
+        geojson_features(frame, {"name": frame["name"]}),
         name=text["water"],
         style_function=lambda _feature: style,
         tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
@@ -284,7 +304,7 @@ def _add_residential(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> b
         }
 
     folium.GeoJson(
-        _geojson(frame, properties),
+        geojson_features(frame, properties),
         name=text["residential"],
         style_function=style,
         tooltip=folium.GeoJsonTooltip(
@@ -310,7 +330,7 @@ def _add_rail(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
     group = folium.FeatureGroup(name=text["rail"])
     style = line_style_options(RAIL_STYLE)
     folium.GeoJson(
-        _geojson(frame, {"name": frame["name"]}),
+        geojson_features(frame, {"name": frame["name"]}),
         name=text["rail"],
         style_function=lambda _feature: style,
         tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
@@ -326,7 +346,7 @@ def _add_streets(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
     properties = {"name": frame["name"].fillna(""), "kind": kinds}
     group = folium.FeatureGroup(name=text["streets"])
     folium.GeoJson(
-        _geojson(frame, properties),
+        geojson_features(frame, properties),
         name=text["streets"],
         # Properties hold escaped text; unescape the kind to look its style up.
         style_function=lambda feature: line_style_options(
@@ -339,7 +359,7 @@ def _add_streets(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
     group.add_to(fmap)
 
 
-def _add_facilities(
+def add_facilities_by_service(
     fmap: folium.Map,
     town: Town,
     text: Mapping[str, str],
@@ -371,7 +391,7 @@ def _add_facilities(
                 fill=True,
                 fill_color=CLOSED_FACILITY_COLOR if status == "closed" else color,
                 fill_opacity=0.35 if status == "planned" else 0.9,
-                popup=folium.Popup(_facility_popup(row, label, text, labels, norms), max_width=320),
+                popup=folium.Popup(facility_popup(row, label, text, labels, norms), max_width=320),
                 tooltip=folium.Tooltip(escape_text(row["name_ru" if labels == "ru" else "name"])),
             ).add_to(group)
         group.add_to(fmap)
@@ -379,59 +399,11 @@ def _add_facilities(
     return drawn
 
 
-def _facility_popup(
-    row: pd.Series,
-    label: str,
-    text: Mapping[str, str],
-    labels: MapLabels,
-    norms: NormSet | None,
-) -> str:
-    title = row["name_ru"] if labels == "ru" else row["name"]
-    fields: list[tuple[str, str]] = [
-        (text["name"], escape_text(row["name"])),
-        (text["name_ru"], escape_text(row["name_ru"])),
-        (text["service"], escape_text(label)),
-        (text["address"], escape_text(row["address"])),
-        (text["capacity"], _capacity_text(row, text, labels, norms)),
-        (text["status"], escape_text(row["status"])),
-        (text["provenance"], escape_text(row["provenance"])),
-        (text["source"], escape_text(row["source"])),
-    ]
-    note = row.get("note")
-    if isinstance(note, str) and note.strip():
-        fields.append((text["note"], escape_text(note)))
-    cells = "".join(
-        f'<tr><th class="planner-popup-key">{key}</th><td>{value}</td></tr>'
-        for key, value in fields
-    )
-    return (
-        f'<div class="planner-popup"><b>{escape_text(title)}</b>'
-        f'<table class="planner-popup-table">{cells}</table></div>'
-    )
-
-
-def _capacity_text(
-    row: pd.Series, text: Mapping[str, str], labels: MapLabels, norms: NormSet | None
-) -> str:
-    capacity = pd.to_numeric(pd.Series([row["capacity"]]), errors="coerce").iloc[0]
-    if capacity is None or not math.isfinite(float(capacity)):
-        return escape_text(text["unknown"])
-    number = format_count(float(capacity), labels)
-    unit = ""
-    key = str(row["service"])
-    if norms is not None and key in norms.services:
-        norm = norms.services[key]
-        unit = str(norm.capacity_unit_ru if labels == "ru" else norm.capacity_unit)
-    basis = row.get("capacity_basis")
-    suffix = f" ({basis})" if basis == "estimate" else ""
-    return escape_text(f"{number} {unit}".strip() + suffix)
-
-
 # ---------------------------------------------------------------------------------------------
 # Helpers
 
 
-def _geojson(frame: gpd.GeoDataFrame, properties: Mapping[str, Any]) -> dict[str, Any]:
+def geojson_features(frame: gpd.GeoDataFrame, properties: Mapping[str, Any]) -> dict[str, Any]:
     """Return ``frame``'s non-empty features in lon/lat with the given, escaped properties."""
     data: dict[str, Any] = {}
     for name, values in properties.items():
@@ -453,7 +425,7 @@ def _geojson(frame: gpd.GeoDataFrame, properties: Mapping[str, Any]) -> dict[str
     return result
 
 
-def _display_bounds(town: Town) -> list[list[float]]:
+def display_bounds(town: Town) -> list[list[float]]:
     """Return ``[[south, west], [north, east]]`` of the boundary (or of all layers)."""
     frames = (
         [town.boundary]
@@ -477,13 +449,13 @@ def _service_order(services: pd.Series, norms: NormSet | None) -> list[str]:
     return known + sorted(present - set(known))
 
 
-def _status_notes(town: Town, text: Mapping[str, str]) -> list[str]:
+def status_notes(town: Town, text: Mapping[str, str]) -> list[str]:
     """Legend notes for the marker styles of facility statuses present."""
     statuses = set(town.facilities["status"].astype(str)) if len(town.facilities) else set()
     return [text[status] for status in ("planned", "closed") if status in statuses]
 
 
-def _legend_lines(town: Town, text: Mapping[str, str]) -> list[tuple[str, LineStyle]]:
+def legend_lines(town: Town, text: Mapping[str, str]) -> list[tuple[str, LineStyle]]:
     """Legend entries of the line layers drawn."""
     lines: list[tuple[str, LineStyle]] = []
     if not town.streets.empty:

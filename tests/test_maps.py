@@ -325,3 +325,92 @@ def test_legend_lists_exactly_the_services_drawn(norms):
 def test_attribution_is_on_the_map(tiny_html):
     attribution = _js_string_after(tiny_html, "attributionControl.addAttribution(")
     assert attribution == "© OpenStreetMap contributors, ODbL 1.0; synthetic test data"
+
+
+# ---------------------------------------------------------------------------------------------
+# The analysis map (planner.analysis_map)
+
+
+@pytest.fixture(scope="module")
+def tiny_analysis(norms):
+    from planner.analysis import analyze_town
+
+    return analyze_town(make_tiny_town(), norms)
+
+
+def _analysis_html(analysis, **kwargs) -> str:
+    from planner.analysis_map import build_analysis_map
+
+    return build_analysis_map(analysis, **kwargs).get_root().render()
+
+
+def _legend_colors(html: str) -> set[str]:
+    return set(re.findall(r'planner-legend-class" data-color="(#[0-9a-f]{6})"', _legend(html)))
+
+
+@pytest.mark.parametrize("view", ["network", "radius", "disagree"])
+@pytest.mark.parametrize("service", ["kindergarten", "school", None])
+def test_analysis_legend_lists_exactly_the_classes_drawn(tiny_analysis, service, view):
+    from planner.analysis_views import unit_classes
+    from planner.map_style import STATUS_COLORS
+
+    html = _analysis_html(tiny_analysis, service=service, view=view)
+    classes = set(unit_classes(tiny_analysis, service, view))
+    drawn_fills = {STATUS_COLORS[c] for c in classes}
+    # Every block's fill is in the features; the legend lists those classes and no other.
+    assert drawn_fills <= set(re.findall(r'"fill": "(#[0-9a-f]{6})"', html))
+    legend = _legend_colors(html)
+    assert drawn_fills <= legend
+    assert not (set(STATUS_COLORS.values()) - drawn_fills) & legend - _non_status_colors()
+    names = _overlay_names(html)
+    catchments = any(n.startswith("Walking catchments") for n in names)
+    circles = any(n.startswith("Normative radius") for n in names)
+    if service is None:
+        assert not catchments
+        assert not circles
+    else:
+        assert catchments == (view in ("network", "disagree"))
+        assert circles == (view in ("radius", "disagree"))
+        assert ("Walking catchments" in _legend(html)) == catchments
+
+
+def _non_status_colors() -> set[str]:
+    from planner.map_style import LOAD_CLASSES, LOAD_UNKNOWN_COLOR
+
+    return {c for _, _, c in LOAD_CLASSES} | {LOAD_UNKNOWN_COLOR}
+
+
+def test_analysis_popup_shows_load_and_served_residents(tiny_analysis):
+    html = _analysis_html(tiny_analysis, service="kindergarten")
+    result = tiny_analysis.service("kindergarten")
+    row = result.provision.facilities.iloc[0]
+    assert "Load</th>" in html
+    assert "Residents served within the norm" in html
+    load = f"{row['load']:,.0f} of {row['capacity']:,.0f}"
+    assert load in html
+    # The marker is coloured by its load class.
+    from planner.map_style import load_class
+
+    assert load_class(float(row["load_share"]))[1] in html
+
+
+def test_analysis_map_in_russian_and_escaped(norms):
+    from planner.analysis import analyze_town
+
+    town = make_tiny_town()
+    facilities = town.facilities.copy()
+    facilities["name"] = XSS_NAME
+    facilities["name_ru"] = XSS_NAME
+    facilities["address"] = XSS_NAME
+    analysis = analyze_town(with_facilities(town, facilities), norms)
+    for service in ("kindergarten", None):
+        html = _analysis_html(analysis, service=service, labels="ru")
+        assert XSS_NAME not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+        assert "Легенда" in _legend(html)
+        assert "Зоны дефицита" in _overlay_names(html) or analysis.all_gap_zones().empty
+
+
+def test_analysis_map_focus_fits_the_given_bounds(tiny_analysis):
+    html = _analysis_html(tiny_analysis, service="kindergarten", focus=[[54.5, 22.1], [54.6, 22.2]])
+    assert re.search(r"fitBounds\(\s*\[\[54\.5, 22\.1\], \[54\.6, 22\.2\]\]", html)

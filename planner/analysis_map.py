@@ -1,0 +1,425 @@
+"""The analysis map: coverage, catchments, gap zones and facility loads for one service or all.
+
+``build_analysis_map`` draws a ``TownAnalysis`` on the offline town map (``planner.maps``):
+
+- residential blocks coloured by coverage class for the chosen view (``unit_classes``):
+  ``network`` (capacity-aware provision, or walking distance for services without demand),
+  ``radius`` (the straight-line rule) or ``disagree`` (blocks inside the radius but beyond the
+  walk stand out);
+- for one service: walking catchments and/or normative radius circles, facilities sized by
+  capacity and coloured by load share, with popups (name, address, capacity, load, provenance,
+  source);
+- gap zones with residents, places short and the suggested project;
+- a legend built from what was drawn, a layer control and the attribution.
+
+Every data text is escaped (``escape_text``). Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from planner.analysis import ServiceResult, TownAnalysis
+from planner.analysis_views import (
+    CLASS_ORDER,
+    MapView,
+    residents_served_within,
+    unit_classes,
+    zone_project_text,
+)
+from planner.assets import STATIC_VENDOR_URL
+from planner.crs import to_display_crs
+from planner.i18n import Lang, fmt_number, fmt_share, t
+from planner.locate import Bounds
+from planner.map_elements import Attribution, Legend, Swatch, facility_popup, legend_html
+from planner.map_style import (
+    CATCHMENT_COLOR,
+    COORDINATE_DECIMALS,
+    GAP_COLOR,
+    LOAD_CLASSES,
+    LOAD_UNKNOWN_COLOR,
+    RADIUS_COLOR,
+    STATUS_COLORS,
+    escape_text,
+    load_class,
+    map_text,
+)
+from planner.maps import (
+    add_context_layers,
+    add_facilities_by_service,
+    add_line_layers,
+    display_bounds,
+    fit_view,
+    geojson_features,
+    legend_lines,
+    new_map,
+    status_notes,
+)
+from planner.model import Town
+
+MARKER_RADIUS_PX = (5.0, 15.0)
+"""Smallest and largest facility marker radius; the area grows with capacity."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The map
+
+
+def build_analysis_map(
+    analysis: TownAnalysis,
+    *,
+    service: str | None,
+    view: MapView = "network",
+    labels: Lang = "en",
+    focus: Bounds | None = None,
+    asset_base_url: str = STATIC_VENDOR_URL,
+    online_basemap: bool = False,
+) -> folium.Map:
+    """Draw an analysis on the offline town map.
+
+    Parameters
+    ----------
+    analysis
+        The analysis (its town gives the basemap layers).
+    service
+        The service to show, or ``None`` for all analysed services.
+    view
+        Which coverage to colour blocks by (see ``unit_classes``) and which areas to draw:
+        catchments (network), radius circles (radius) or both (disagree).
+    labels
+        Interface language.
+    focus
+        Bounds to fit the view to (a gap zone, a district); default the whole town.
+    asset_base_url, online_basemap
+        As for ``planner.maps.build_map``.
+
+    Returns
+    -------
+    folium.Map
+        The map, with a legend listing exactly what was drawn.
+    """
+    town = analysis.town
+    text = map_text(labels)
+    fmap = new_map(town, text, asset_base_url=asset_base_url, online_basemap=online_basemap)
+    add_context_layers(fmap, town, text, labels)
+    classes = unit_classes(analysis, service, view)
+    unit_swatches = _add_units(fmap, analysis, service, view, classes, labels)
+    add_line_layers(fmap, town, text)
+    sections: list[tuple[str, list[Swatch]]] = [
+        (f"{text['units_title']}: {t('view.' + view, labels)}", unit_swatches)
+    ]
+    area_swatches: list[Swatch] = []
+    services_drawn = []
+    notes: list[str] = []
+    if service is not None:
+        result = analysis.service(service)
+        area_swatches.extend(_add_areas(fmap, result, view, text))
+        area_swatches.extend(_add_gap_zones(fmap, analysis, result.gap_zones, text, labels))
+        load_swatches = _add_loaded_facilities(fmap, analysis, result, text, labels)
+        label = _service_label(analysis, service, labels)
+        sections.append((f"{label}: {text['facility_size']}", load_swatches))
+    else:
+        area_swatches.extend(_add_gap_zones(fmap, analysis, analysis.all_gap_zones(), text, labels))
+        services_drawn = add_facilities_by_service(fmap, town, text, labels, analysis.norms)
+        notes = status_notes(town, text)
+    sections.append((text["areas"], area_swatches))
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    Legend(
+        legend_html(
+            text,
+            services=services_drawn,
+            status_notes=notes,
+            density_classes=[],
+            lines=legend_lines(town, text),
+            sections=sections,
+        )
+    ).add_to(fmap)
+    Attribution(town.meta.attribution).add_to(fmap)
+    fit_view(fmap, focus or display_bounds(town))
+    return fmap
+
+
+def _add_units(
+    fmap: folium.Map,
+    analysis: TownAnalysis,
+    service: str | None,
+    view: MapView,
+    classes: pd.Series,
+    labels: Lang,
+) -> list[Swatch]:
+    """Draw the residential blocks by class; return the legend swatches of the classes drawn."""
+    town = analysis.town
+    frame = town.residential
+    if frame.empty:
+        return []
+    text = map_text(labels)
+    ids = frame["id"].astype(str)
+    status_labels = {key: t(f"status.{key}", labels) for key in set(classes)}
+    properties: dict[str, Any] = {
+        "id": ids,
+        "district": _district_names(town, labels).reindex(frame["district"].astype(str)).to_numpy(),
+        "population": pd.to_numeric(frame["population"], errors="coerce").round().astype("Int64"),
+        "status": [status_labels[c] for c in classes],
+        "fill": [STATUS_COLORS[c] for c in classes],
+    }
+    fields = ["id", "district", "population", "status"]
+    aliases = [text["block"], text["district"], text["population"], text["coverage_status"]]
+    if service is not None:
+        cov = analysis.service(service).coverage.set_index("unit_id").reindex(ids)
+        names = _facility_names(town, labels)
+        properties["nearest"] = names.reindex(cov["nearest_facility_id"].astype(str)).to_numpy()
+        properties["distance"] = [fmt_number(v, labels) for v in cov["distance_m"]]
+        properties["minutes"] = [fmt_number(v, labels, 1) for v in cov["walk_time_min"]]
+        fields += ["nearest", "distance", "minutes"]
+        aliases += [text["nearest"], text["distance"], text["walk_time"]]
+    else:
+        properties["services"] = _services_within(analysis, ids)
+        fields.append("services")
+        aliases.append(text["services_within"])
+    group = folium.FeatureGroup(name=text["coverage_layer"].format(view=t("view." + view, labels)))
+    highlight = view == "disagree"
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        fill = feature["properties"]["fill"]
+        strong = highlight and fill in (STATUS_COLORS["cut_off"], STATUS_COLORS["cut_off_any"])
+        return {
+            "color": "#4d004b" if strong else "#6b5b45",
+            "weight": 2.0 if strong else 0.6,
+            "fillColor": fill,
+            "fillOpacity": 0.85 if strong else 0.7,
+        }
+
+    folium.GeoJson(
+        geojson_features(frame, properties),
+        name=group.layer_name,
+        style_function=style,
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases),
+    ).add_to(group)
+    group.add_to(fmap)
+    present = set(classes)
+    return [Swatch(status_labels[key], STATUS_COLORS[key]) for key in CLASS_ORDER if key in present]
+
+
+def _add_areas(
+    fmap: folium.Map, result: ServiceResult, view: MapView, text: Mapping[str, str]
+) -> list[Swatch]:
+    swatches: list[Swatch] = []
+    norm = result.norm
+    catchments = result.catchments
+    if view in ("network", "disagree") and catchments is not None and len(catchments):
+        name = text["catchments"].format(limit=_m(norm.walk_limit_m))
+        style = {
+            "color": CATCHMENT_COLOR,
+            "weight": 1.5,
+            "fillColor": CATCHMENT_COLOR,
+            "fillOpacity": 0.1,
+        }
+        _add_plain_layer(fmap, catchments, name, style)
+        swatches.append(Swatch(name, CATCHMENT_COLOR, "outline"))
+    circles = result.radius_circles
+    if view in ("radius", "disagree") and circles is not None and len(circles):
+        name = text["radius_circles"].format(radius=_m(norm.radius_m))
+        style = {"color": RADIUS_COLOR, "weight": 2, "dashArray": "6 5", "fill": False}
+        _add_plain_layer(fmap, circles, name, style)
+        swatches.append(Swatch(name, RADIUS_COLOR, "dashed"))
+    return swatches
+
+
+def _add_plain_layer(
+    fmap: folium.Map, frame: gpd.GeoDataFrame, name: str, style: dict[str, Any]
+) -> None:
+    group = folium.FeatureGroup(name=name)
+    folium.GeoJson(
+        geojson_features(frame, {}),
+        name=name,
+        style_function=lambda _feature: style,
+        # Not clickable: a click falls through to the block underneath (its explanation).
+        interactive=False,
+    ).add_to(group)
+    group.add_to(fmap)
+
+
+def _add_gap_zones(
+    fmap: folium.Map,
+    analysis: TownAnalysis,
+    zones: gpd.GeoDataFrame,
+    text: Mapping[str, str],
+    labels: Lang,
+) -> list[Swatch]:
+    if zones.empty:
+        return []
+    norms = analysis.norms
+    names_ru = _district_name_ru(analysis.town)
+    properties = {
+        "zone": zones["zone_id"],
+        "service": [_service_label(analysis, key, labels) for key in zones["service"]],
+        "district": [
+            names_ru.get(str(d), str(d)) if labels == "ru" else str(d) for d in zones["district"]
+        ],
+        "residents": [fmt_number(v, labels) for v in zones["unmet_residents"]],
+        "places": [fmt_number(v, labels) for v in zones["unmet_places"]],
+        "project": [
+            zone_project_text(row, norms.services[str(row["service"])], labels)
+            for row in zones.to_dict("records")
+        ],
+    }
+    name = text["gap_zones"]
+    group = folium.FeatureGroup(name=name)
+    style = {
+        "color": GAP_COLOR,
+        "weight": 2.5,
+        "dashArray": "5 4",
+        "fillColor": GAP_COLOR,
+        "fillOpacity": 0.08,
+    }
+    folium.GeoJson(
+        geojson_features(zones, properties),
+        name=name,
+        style_function=lambda _feature: style,
+        tooltip=folium.GeoJsonTooltip(
+            fields=["zone", "service", "district", "residents", "places", "project"],
+            aliases=[
+                text["gap_zone"],
+                text["service"],
+                text["district"],
+                text["unmet_residents"],
+                text["unmet_places"],
+                text["project"],
+            ],
+        ),
+    ).add_to(group)
+    group.add_to(fmap)
+    return [Swatch(name, GAP_COLOR, "dashed")]
+
+
+def _add_loaded_facilities(
+    fmap: folium.Map,
+    analysis: TownAnalysis,
+    result: ServiceResult,
+    text: Mapping[str, str],
+    labels: Lang,
+) -> list[Swatch]:
+    """Draw one service's facilities sized by capacity, coloured by load; return load swatches."""
+    frame = result.facilities
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if frame.empty:
+        return []
+    norm = result.norm
+    label = _service_label(analysis, norm.key, labels)
+    points = to_display_crs(frame.set_geometry(frame.geometry.representative_point())).geometry
+    capacity = pd.to_numeric(frame["capacity"], errors="coerce").astype(float)
+    largest = float(capacity.max()) if capacity.notna().any() else math.nan
+    loads = _loads(result)
+    served = residents_served_within(result, analysis.town.residential)
+    unit = norm.capacity_unit_ru if labels == "ru" else norm.capacity_unit
+    group = folium.FeatureGroup(name=label)
+    present: set[str] = set()
+    for index, row in frame.iterrows():
+        fid = str(row["id"])
+        load, share = loads.get(fid, (math.nan, math.nan))
+        key, color = load_class(share)
+        present.add(key)
+        extra = []
+        if math.isfinite(load):
+            value = text["load_value"].format(
+                load=fmt_number(load, labels),
+                capacity=fmt_number(capacity[index], labels),
+                share=fmt_share(share, labels),
+            )
+            extra.append((text["load"], escape_text(f"{value} {unit}".strip())))
+        if fid in served.index:
+            extra.append((text["served_within"], escape_text(fmt_number(served[fid], labels))))
+        point = points.loc[index]
+        folium.CircleMarker(
+            [round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)],
+            radius=_marker_radius(capacity[index], largest),
+            color="#222222",
+            weight=1.5,
+            dash_array="3 3" if str(row.get("status")) == "planned" else None,
+            fill=True,
+            fill_color=color,
+            fill_opacity=0.9,
+            popup=folium.Popup(
+                facility_popup(row, label, text, labels, analysis.norms, extra), max_width=340
+            ),
+            tooltip=folium.Tooltip(escape_text(row["name_ru" if labels == "ru" else "name"])),
+        ).add_to(group)
+    group.add_to(fmap)
+    order = [key for _, key, _ in LOAD_CLASSES] + ["unknown"]
+    colors = {key: color for _, key, color in LOAD_CLASSES} | {"unknown": LOAD_UNKNOWN_COLOR}
+    return [Swatch(t(f"load.{k}", labels), colors[k], "circle") for k in order if k in present]
+
+
+def _loads(result: ServiceResult) -> dict[str, tuple[float, float]]:
+    if result.provision is None:
+        return {}
+    table = result.provision.facilities
+    return {
+        str(fid): (float(load), float(share))
+        for fid, load, share in zip(
+            table["facility_id"], table["load"], table["load_share"], strict=True
+        )
+    }
+
+
+def _marker_radius(capacity: float, largest: float) -> float:
+    low, high = MARKER_RADIUS_PX
+    if not (math.isfinite(capacity) and math.isfinite(largest) and largest > 0):
+        return (low + high) / 2
+    return round(low + (high - low) * math.sqrt(max(capacity, 0.0) / largest), 1)
+
+
+def _services_within(analysis: TownAnalysis, ids: pd.Series) -> list[str]:
+    cov = analysis.coverage
+    if cov.empty:
+        return ["0 / 0"] * len(ids)
+    grouped = cov.assign(flag=cov["within_limit"].astype(int)).groupby("unit_id")["flag"]
+    within = grouped.sum().reindex(ids).fillna(0).astype(int)
+    total = grouped.size().reindex(ids).fillna(0).astype(int)
+    return [f"{w} / {n}" for w, n in zip(within, total, strict=True)]
+
+
+def _service_label(analysis: TownAnalysis, key: str, labels: Lang) -> str:
+    norm = analysis.norms.services.get(key)
+    if norm is None:
+        return key
+    return str(norm.label_ru if labels == "ru" else norm.label)
+
+
+def _district_names(town: Town, labels: Lang) -> pd.Series:
+    frame = town.districts
+    if frame.empty:
+        return pd.Series(dtype=object)
+    column = "name_ru" if labels == "ru" else "name"
+    names = frame[column].fillna(frame["name"]).astype(str)
+    return pd.Series(names.to_numpy(), index=frame["id"].astype(str).to_numpy())
+
+
+def _district_name_ru(town: Town) -> dict[str, str]:
+    frame = town.districts
+    if frame.empty:
+        return {}
+    return dict(
+        zip(
+            frame["name"].astype(str),
+            frame["name_ru"].fillna(frame["name"]).astype(str),
+            strict=True,
+        )
+    )
+
+
+def _facility_names(town: Town, labels: Lang) -> pd.Series:
+    frame = town.facilities
+    column = "name_ru" if labels == "ru" else "name"
+    names = frame[column].fillna(frame["name"]).astype(str)
+    return pd.Series(names.to_numpy(), index=frame["id"].astype(str).to_numpy())
+
+
+def _m(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"

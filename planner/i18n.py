@@ -1,0 +1,540 @@
+"""Interface text in English and Russian: one table of keys for the maps and the dashboard.
+
+Every string a person reads in the interface (layer names, legends, popup fields, page titles,
+table headers, messages) is a key of ``STRINGS`` with its English and Russian text. Data text
+(facility names, addresses, sources) is not here: it comes from the town folder and is escaped
+where it is shown. Keys starting with ``map.`` are the map's own strings (``map_text``).
+
+Nothing here imports Streamlit, so maps, exports and the CLI can use the same text.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+Lang = Literal["en", "ru"]
+LANGUAGES: tuple[Lang, ...] = ("en", "ru")
+
+_MAP: dict[str, tuple[str, str]] = {
+    "boundary": ("Town boundary", "Граница города"),
+    "districts": ("Districts", "Районы"),
+    "residential": ("Residential blocks (density)", "Жилые кварталы (плотность)"),
+    "streets": ("Streets", "Улицы"),
+    "water": ("Water", "Водные объекты"),
+    "rail": ("Railway", "Железная дорога"),
+    "basemap": ("OpenStreetMap (online)", "OpenStreetMap (онлайн)"),
+    "legend": ("Legend", "Легенда"),
+    "facilities": ("Facilities", "Учреждения"),
+    "density": ("Residents per hectare", "Жителей на гектар"),
+    "lines": ("Lines", "Линии"),
+    "bridge": ("Bridge", "Мост"),
+    "planned": ("dashed outline: planned", "пунктир: планируемое"),
+    "closed": ("grey: closed", "серый: закрыто"),
+    "name": ("Name", "Название"),
+    "name_ru": ("Name (Russian)", "Название (рус.)"),
+    "service": ("Service", "Услуга"),
+    "address": ("Address", "Адрес"),
+    "capacity": ("Capacity", "Вместимость"),
+    "status": ("Status", "Статус"),
+    "provenance": ("Provenance", "Происхождение"),
+    "source": ("Source", "Источник"),
+    "note": ("Note", "Примечание"),
+    "unknown": ("unknown", "неизвестно"),
+    "block": ("Block", "Квартал"),
+    "population": ("Residents", "Жителей"),
+    "housing": ("Housing", "Застройка"),
+    "district": ("District", "Район"),
+    "kind": ("Kind", "Тип"),
+    "street": ("Street", "Улица"),
+    # The analysis map.
+    "coverage_layer": ("Residential blocks: {view}", "Жилые кварталы: {view}"),
+    "units_title": ("Residential blocks", "Жилые кварталы"),
+    "load": ("Load", "Загрузка"),
+    "load_value": ("{load} of {capacity} ({share})", "{load} из {capacity} ({share})"),
+    "served_within": ("Residents served within the norm", "Обслужено жителей в нормативе"),
+    "facility_size": ("size: capacity; colour: load", "размер: вместимость; цвет: загрузка"),
+    "catchments": ("Walking catchments ({limit} m)", "Зоны пешей доступности ({limit} м)"),
+    "radius_circles": ("Normative radius ({radius} m)", "Нормативный радиус ({radius} м)"),
+    "areas": ("Areas", "Зоны"),
+    "gap_zones": ("Gap zones", "Зоны дефицита"),
+    "gap_zone": ("Gap zone", "Зона дефицита"),
+    "unmet_places": ("Places short", "Не хватает мест"),
+    "unmet_residents": ("Residents not served", "Жителей без обслуживания"),
+    "project": ("Suggested project", "Предлагаемый объект"),
+    "coverage_status": ("Coverage", "Обеспеченность"),
+    "nearest": ("Nearest facility", "Ближайшее учреждение"),
+    "distance": ("Walk (m)", "Пешком (м)"),
+    "walk_time": ("Walk (min)", "Пешком (мин)"),
+    "services_within": ("Services within the norm", "Услуг в нормативе"),
+}
+
+STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MAP.items()} | {
+    # Coverage classes of residential units (map colours, charts, tooltips).
+    "status.within_norm": ("served within the norm", "обслужены в нормативе"),
+    "status.beyond_norm": ("served beyond the norm", "обслужены за пределами норматива"),
+    "status.partly_unserved": ("partly unserved", "частично не обслужены"),
+    "status.unserved": ("unserved", "не обслужены"),
+    "status.no_demand": ("no demand", "нет потребности"),
+    "status.within_walk": ("within walking distance", "в пешей доступности"),
+    "status.beyond_walk": ("beyond walking distance", "вне пешей доступности"),
+    "status.within_radius": ("within the radius", "в пределах радиуса"),
+    "status.beyond_radius": ("beyond the radius", "за пределами радиуса"),
+    "status.both": ("within radius and walk", "в радиусе и в пешей доступности"),
+    "status.cut_off": (
+        "within the radius, beyond the walk (cut off)",
+        "в радиусе, но вне пешей доступности (отрезаны)",
+    ),
+    "status.walk_only": ("within walk, beyond the radius", "пешком близко, вне радиуса"),
+    "status.neither": ("beyond radius and walk", "вне радиуса и пешей доступности"),
+    "status.all": ("every service", "все услуги"),
+    "status.most": ("half or more of the services", "половина услуг и более"),
+    "status.some": ("fewer than half", "менее половины услуг"),
+    "status.none": ("none", "ни одной"),
+    "status.cut_off_any": (
+        "cut off from at least one service",
+        "отрезаны хотя бы от одной услуги",
+    ),
+    "status.no_cut_off": ("radius and walk agree", "радиус и пешая доступность совпадают"),
+    "load.low": ("load below 70 %", "загрузка ниже 70 %"),
+    "load.high": ("load 70–99 %", "загрузка 70–99 %"),
+    "load.full": ("full", "заполнено"),
+    "load.unknown": ("load unknown", "загрузка неизвестна"),
+    "view.network": ("walking network", "пешеходная сеть"),
+    "view.radius": ("normative radius", "нормативный радиус"),
+    "view.disagree": ("where they disagree", "где они расходятся"),
+    "light.good": ("good", "хорошо"),
+    "light.fair": ("fair", "удовлетворительно"),
+    "light.poor": ("poor", "плохо"),
+    "light.n/a": ("n/a", "н/д"),
+    "provenance.osm": ("OpenStreetMap", "OpenStreetMap"),
+    "provenance.verified": ("verified", "проверено"),
+    "provenance.approximate": ("approximate position", "приблизительное положение"),
+    "provenance.modelled": ("modelled", "смоделировано"),
+    "provenance.illustrative": ("illustrative", "условно"),
+    "facility_status.existing": ("existing", "действует"),
+    "facility_status.planned": ("planned", "планируется"),
+    "facility_status.closed": ("closed", "закрыто"),
+    # Application frame and sidebar.
+    "app.title": ("Gusev Planner", "Гусев: планировщик"),
+    "app.heading": ("{name}: social infrastructure", "{name}: социальная инфраструктура"),
+    "app.subtitle": (
+        "official population {population} ({year}, {source}) · norms: {norms}",
+        "официальное население {population} ({year}, {source}) · нормативы: {norms}",
+    ),
+    "app.unexpected": (
+        "Something went wrong while showing this page ({error}). The other pages and the "
+        "sidebar still work; change a setting or press Reload data.",
+        "При показе страницы произошла ошибка ({error}). Остальные страницы и боковая панель "
+        "работают; измените настройку или нажмите «Перечитать данные».",
+    ),
+    "page.overview": ("Overview", "Обзор"),
+    "page.map": ("Map", "Карта"),
+    "page.gaps": ("Gaps", "Дефициты"),
+    "page.facilities": ("Facilities", "Учреждения"),
+    "page.sources": ("Data & sources", "Данные и источники"),
+    "side.language": ("Language / Язык", "Язык / Language"),
+    "side.data": ("Data", "Данные"),
+    "side.town_folder": ("Town folder", "Папка города"),
+    "side.town_folder_help": (
+        "A folder with town.toml and the GeoJSON layers (DESIGN.md, section 4).",
+        "Папка с town.toml и слоями GeoJSON (DESIGN.md, раздел 4).",
+    ),
+    "side.norm_set": ("Norm set", "Нормативы"),
+    "side.reload": ("Reload data", "Перечитать данные"),
+    "side.reload_help": (
+        "Read the town folder again after editing its files.",
+        "Прочитать папку города заново после правки файлов.",
+    ),
+    "side.analysis": ("Analysis", "Анализ"),
+    "side.service": ("Service", "Услуга"),
+    "side.all_services": ("All services", "Все услуги"),
+    "side.district": ("District", "Район"),
+    "side.all_districts": ("All districts", "Все районы"),
+    "side.pace": ("Walking pace", "Скорость ходьбы"),
+    "side.pace_adult": ("adult, {speed} m/min", "взрослый, {speed} м/мин"),
+    "side.pace_elderly": (
+        "elderly / small children, {speed} m/min",
+        "пожилые / малыши, {speed} м/мин",
+    ),
+    "side.pace_help": (
+        "Changes walking times (minutes). The norms' distances in metres stay as they are.",
+        "Меняет время в пути (минуты). Нормативные расстояния в метрах не меняются.",
+    ),
+    "side.planned": ("Count planned facilities", "Учитывать планируемые учреждения"),
+    "side.no_norm_sets": ("No norm set can be read: {error}", "Нормативы не читаются: {error}"),
+    # Errors and empty states.
+    "err.invalid_town": (
+        "The town folder cannot be loaded: {errors} error(s). Fix them, then press "
+        "**Reload data**.",
+        "Папку города нельзя загрузить: ошибок — {errors}. Исправьте их и нажмите "
+        "**Перечитать данные**.",
+    ),
+    "err.no_town": (
+        "No town is loaded, so there is nothing to show here. Fix the town folder or the norm "
+        "set in the sidebar.",
+        "Город не загружен, показывать нечего. Исправьте папку города или нормативы в боковой "
+        "панели.",
+    ),
+    "err.no_assets": ("The map cannot be shown: {error}", "Карту нельзя показать: {error}"),
+    "warnings": ("{count} data warning(s)", "Предупреждений по данным: {count}"),
+    "empty.district": (
+        "No residents live in the selected district, so it has no coverage figures. Choose "
+        "another district or all districts.",
+        "В выбранном районе нет жителей, поэтому показателей нет. Выберите другой район или "
+        "все районы.",
+    ),
+    "empty.gaps": (
+        "No gap zones for this selection: every resident is served within the norm.",
+        "Для этого выбора зон дефицита нет: все жители обслужены в нормативе.",
+    ),
+    "empty.facilities": (
+        "No facilities match this selection. Clear the filter or pick another service or district.",
+        "Нет учреждений для этого выбора. Снимите фильтр или выберите другую услугу или район.",
+    ),
+    "empty.services": (
+        "The norm set has no service with a walking norm, so there is no coverage to show.",
+        "В нормативах нет услуг с нормой пешей доступности — показывать нечего.",
+    ),
+    # Overview.
+    "ov.population": ("Population", "Население"),
+    "ov.population_help": ("Sum of the residential layer.", "Сумма по жилому слою."),
+    "ov.facilities": ("Facilities", "Учреждения"),
+    "ov.modelled": ("Modelled features", "Смоделировано объектов"),
+    "ov.modelled_help": (
+        "Share of all features whose provenance is modelled or illustrative.",
+        "Доля объектов с происхождением «смоделировано» или «условно».",
+    ),
+    "ov.poor": ("Services in poor state", "Услуг в плохом состоянии"),
+    "ov.scorecard": ("Scorecard", "Показатели по услугам"),
+    "ov.scorecard_caption": (
+        "Traffic light: good ≥ 90 %, fair ≥ 70 %, poor below, of demand served within the "
+        "norm (capacity counted) or, without a demand rule, of residents within walking "
+        "distance. Pace: {speed} m/min.",
+        "Светофор: хорошо ≥ 90 %, удовлетворительно ≥ 70 %, ниже — плохо; доля потребности, "
+        "обслуженной в нормативе (с учётом вместимости), а без нормы потребности — доля жителей "
+        "в пешей доступности. Скорость: {speed} м/мин.",
+    ),
+    "ov.by_district": ("By district: {service}", "По районам: {service}"),
+    "ov.by_district_all": (
+        "By district: demand served within the norm",
+        "По районам: потребность, обслуженная в нормативе",
+    ),
+    "ov.in_district": ("District: {district}", "Район: {district}"),
+    "ov.chart_caption": ("residents by coverage", "жители по обеспеченности"),
+    "col.service": ("Service", "Услуга"),
+    "col.status": ("Status", "Состояние"),
+    "col.facilities": ("Facilities", "Учреждений"),
+    "col.residents": ("Residents", "Жителей"),
+    "col.covered_network": ("Within walk (network)", "В пешей доступности (сеть)"),
+    "col.covered_radius": ("Within radius", "В радиусе"),
+    "col.within_time": ("Within {minutes} min at this pace", "В пределах {minutes} мин"),
+    "col.within_time_short": ("Within the minutes limit", "В пределах норматива в минутах"),
+    "col.cut_off": ("In radius, beyond walk", "В радиусе, но далеко пешком"),
+    "col.median_walk": ("Median walk (min)", "Медиана пути (мин)"),
+    "col.provision": ("Provision", "Обеспеченность"),
+    "col.demand": ("Demand", "Потребность"),
+    "col.unmet": ("Places short", "Не хватает мест"),
+    "col.unit": ("Unit", "Ед."),
+    "col.gap_zones": ("Gap zones", "Зон дефицита"),
+    "col.overloaded": ("Overloaded", "Перегружено"),
+    "col.district": ("District", "Район"),
+    "col.rank": ("Rank", "№"),
+    "col.zone": ("Zone", "Зона"),
+    "col.unmet_residents": ("Residents not served", "Жителей без обслуживания"),
+    "col.project": ("Suggested project", "Предлагаемый объект"),
+    "col.clause": ("Clause", "Норма"),
+    "col.name": ("Name", "Название"),
+    "col.address": ("Address", "Адрес"),
+    "col.capacity": ("Capacity", "Вместимость"),
+    "col.load": ("Load", "Загрузка"),
+    "col.load_share": ("Load share", "Доля загрузки"),
+    "col.served_within": ("Residents served within norm", "Обслужено жителей в нормативе"),
+    "col.provenance": ("Provenance", "Происхождение"),
+    "col.source": ("Source", "Источник"),
+    "col.required": ("Required", "Требуется"),
+    "col.existing": ("Existing", "Есть"),
+    "col.missing": ("Missing", "Не хватает"),
+    "col.reason": ("Why", "Почему"),
+    "col.layer": ("Layer", "Слой"),
+    "col.features": ("Features", "Объектов"),
+    "col.modelled_share": ("Modelled share", "Доля смоделированного"),
+    "col.value": ("Value", "Значение"),
+    "col.document": ("Document", "Документ"),
+    "col.confidence": ("Confidence", "Достоверность"),
+    "col.link": ("Link", "Ссылка"),
+    "col.what": ("What", "Что"),
+    "col.radius": ("Radius (m)", "Радиус (м)"),
+    "col.walk_limit": ("Walk limit (m)", "Пешком (м)"),
+    "col.walk_minutes": ("Walk limit (min)", "Пешком (мин)"),
+    "col.nearest_demand": ("Demand of nearest homes", "Потребность ближайших домов"),
+    # Map page.
+    "map.view": ("Compare", "Сравнение"),
+    "map.view_help": (
+        "Walking network: capacity-aware coverage along the streets. Normative radius: the "
+        "straight-line rule. Where they disagree: blocks inside the radius but beyond the walk.",
+        "Пешеходная сеть: обеспеченность по улицам с учётом вместимости. Нормативный радиус: "
+        "правило по прямой. Где расходятся: кварталы в радиусе, но далеко пешком.",
+    ),
+    "map.focus": ("Zoomed to {zone}.", "Карта приближена к зоне {zone}."),
+    "map.focus_clear": ("Show the whole town", "Показать весь город"),
+    "map.click_hint": (
+        "Click a residential block on the map to see why it is (not) served.",
+        "Нажмите на жилой квартал на карте, чтобы узнать, почему он (не) обслужен.",
+    ),
+    "map.no_unit": (
+        "No residential block at the clicked point. Click inside a block.",
+        "В этой точке нет жилого квартала. Нажмите внутри квартала.",
+    ),
+    "map.explain_title": ("Block {unit}", "Квартал {unit}"),
+    "map.all_services_note": (
+        "All services: blocks are coloured by how many services they reach within the norm. "
+        "Pick one service in the sidebar for catchments, loads and explanations.",
+        "Все услуги: кварталы окрашены по числу услуг в нормативе. Выберите одну услугу в "
+        "боковой панели, чтобы увидеть зоны доступности, загрузку и объяснения.",
+    ),
+    # Explanations of a clicked block.
+    "ex.district": ("District", "Район"),
+    "ex.residents": ("Residents", "Жителей"),
+    "ex.status": ("Coverage", "Обеспеченность"),
+    "ex.nearest": ("Nearest facility", "Ближайшее учреждение"),
+    "ex.distance": ("Walking distance", "Расстояние пешком"),
+    "ex.straight": ("Straight line", "По прямой"),
+    "ex.walk_time": ("Walking time", "Время пешком"),
+    "ex.demand": ("Places needed", "Нужно мест"),
+    "ex.served_within": ("Served within the norm", "Обслужено в нормативе"),
+    "ex.served_beyond": ("Served beyond the norm", "Обслужено вне норматива"),
+    "ex.unserved": ("Unserved", "Не обслужено"),
+    "ex.served_by": ("Served by", "Обслуживают"),
+    "ex.none": ("none reachable", "недоступно"),
+    "ex.metres": ("{value} m", "{value} м"),
+    "ex.minutes": ("{value} min", "{value} мин"),
+    "ex.no_demand": (
+        "Block {unit} has no demand, so there is nothing to serve.",
+        "У квартала {unit} нет потребности — обслуживать некого.",
+    ),
+    "ex.unreachable": (
+        "Block {unit}: all {demand} places are unserved because no facility is reachable.",
+        "Квартал {unit}: все {demand} мест не обеспечены — ни одно учреждение не достижимо.",
+    ),
+    "ex.head_unserved": (
+        "{unserved} of {demand} places are unserved",
+        "{unserved} из {demand} мест не обеспечены",
+    ),
+    "ex.head_partly": (
+        " ({within} served within the {limit} m limit, {beyond} beyond it)",
+        " ({within} — в пределах {limit} м, {beyond} — дальше)",
+    ),
+    "ex.head_beyond": (
+        "all {demand} places are served, {beyond} of them only beyond the {limit} m limit",
+        "все {demand} мест обеспечены, из них {beyond} — только дальше {limit} м",
+    ),
+    "ex.head_within": (
+        "all {demand} places are served within {limit} m",
+        "все {demand} мест обеспечены в пределах {limit} м",
+    ),
+    "ex.nearest_sentence": (
+        "the nearest facility, {name}, is {distance} m away ({side} the limit)",
+        "ближайшее учреждение, {name}, в {distance} м ({side} норматива)",
+    ),
+    "ex.side_within": ("within", "в пределах"),
+    "ex.side_beyond": ("beyond", "за пределами"),
+    "ex.unknown_capacity": (
+        " and has an unknown capacity, counted as unlimited",
+        "; его вместимость неизвестна и считается неограниченной",
+    ),
+    "ex.full": (
+        " and full ({load} of {capacity} places taken{users})",
+        " и заполнено ({load} из {capacity} мест занято{users})",
+    ),
+    "ex.full_users": (", mostly by {users}", ", в основном кварталами {users}"),
+    "ex.free": (
+        " and has {free} of {capacity} places free",
+        "; свободно {free} из {capacity} мест",
+    ),
+    "ex.sentence": ("Block {unit}: {head}; {nearest}.", "Квартал {unit}: {head}; {nearest}."),
+    "ex.walk_sentence_within": (
+        "Block {unit} is within walking distance: {name} is {distance} m away "
+        "({minutes} min at this pace; the norm is {limit} m).",
+        "Квартал {unit} в пешей доступности: до «{name}» {distance} м ({minutes} мин при "
+        "выбранной скорости; норматив {limit} м).",
+    ),
+    "ex.walk_sentence_beyond": (
+        "Block {unit} is beyond walking distance: the nearest, {name}, is {distance} m away "
+        "({minutes} min at this pace; the norm is {limit} m).",
+        "Квартал {unit} вне пешей доступности: ближайшее учреждение «{name}» в {distance} м "
+        "({minutes} мин при выбранной скорости; норматив {limit} м).",
+    ),
+    "ex.walk_sentence_none": (
+        "Block {unit}: no facility of this service is reachable on foot.",
+        "Квартал {unit}: ни одно учреждение этой услуги недоступно пешком.",
+    ),
+    "ex.all_services": ("Coverage of this block by service", "Обеспеченность квартала по услугам"),
+    # Gaps page.
+    "gaps.title": ("Gaps: what is missing, where, and how much", "Дефициты: чего, где и сколько"),
+    "gaps.ranked": ("Gap zones, largest first", "Зоны дефицита, крупнейшие первыми"),
+    "gaps.ranked_caption": (
+        "Residents whose demand is not met within the walking norm, grouped into zones of "
+        "neighbouring blocks; places short are counted with capacity (who fits where).",
+        "Жители, чья потребность не покрыта в пешем нормативе, сгруппированные в зоны соседних "
+        "кварталов; нехватка мест считается с учётом вместимости.",
+    ),
+    "gaps.pick_zone": ("Gap zone to show on the map", "Зона дефицита для показа на карте"),
+    "gaps.show_on_map": ("Show on map", "Показать на карте"),
+    "gaps.required": (
+        "Services the norms require for a town of {population} residents",
+        "Услуги, обязательные по нормативам для города с населением {population}",
+    ),
+    "gaps.none_missing": (
+        "None missing: the town has every service the norms require for its size.",
+        "Ничего не отсутствует: в городе есть все обязательные для его размера услуги.",
+    ),
+    "gaps.missing": ("Missing: {services}.", "Отсутствуют: {services}."),
+    "gaps.not_required": (
+        "Not required for a town of this size (and therefore not flagged)",
+        "Не обязательны для города такого размера (и поэтому не отмечаются)",
+    ),
+    "gaps.overloaded": ("Overloaded facilities", "Перегруженные учреждения"),
+    "gaps.no_overloaded": ("No facility is overloaded.", "Перегруженных учреждений нет."),
+    "gaps.req_status.missing": ("missing", "отсутствует"),
+    "gaps.req_status.ok": ("present", "есть"),
+    "gaps.req_status.not_required": ("not required", "не требуется"),
+    "gaps.extend": ("no new building (extend an existing one)", "без нового здания (расширить)"),
+    "gaps.no_project_size": (
+        "{places} {unit} short (no standard project size)",
+        "не хватает {places} {unit} (типового проекта нет)",
+    ),
+    "gaps.new_one": (
+        "1 new {service} within {limit} m walk",
+        "1 новый объект «{service}» в пределах {limit} м пешком",
+    ),
+    "gaps.project": ("{count} × {size} {unit}", "{count} × {size} {unit}"),
+    # Facilities page.
+    "fac.title": ("Facilities", "Учреждения"),
+    "fac.real_only": (
+        "Real objects only (OpenStreetMap, verified, approximate position)",
+        "Только реальные объекты (OpenStreetMap, проверено, приблизительное положение)",
+    ),
+    "fac.real_only_help": (
+        "Hides modelled and illustrative facilities: stand-ins for what public sources do not "
+        "give.",
+        "Скрывает смоделированные и условные учреждения — замену того, чего нет в открытых "
+        "источниках.",
+    ),
+    "fac.caption": (
+        "{shown} of {total} facilities. Click a column header to sort. Load and residents "
+        "served come from the capacity-aware assignment of the selected norms.",
+        "Показано {shown} из {total}. Нажмите на заголовок столбца для сортировки. Загрузка и "
+        "обслуженные жители — из распределения с учётом вместимости.",
+    ),
+    # Data & sources page.
+    "src.title": ("Data & sources", "Данные и источники"),
+    "src.provenance": ("Provenance of every layer", "Происхождение данных по слоям"),
+    "src.provenance_intro": (
+        "**OpenStreetMap**: from OpenStreetMap; **verified**: a named public source; "
+        "**approximate position**: a real object whose position is estimated; **modelled** / "
+        "**illustrative**: made up to stand in for what is not known.",
+        "**OpenStreetMap** — из OpenStreetMap; **проверено** — по названному открытому "
+        "источнику; **приблизительное положение** — реальный объект с оценённым положением; "
+        "**смоделировано** / **условно** — замена неизвестного.",
+    ),
+    "src.modelled_share": (
+        "Modelled or illustrative: {features} of features, {residents} of residents.",
+        "Смоделировано или условно: {features} объектов, {residents} жителей.",
+    ),
+    "src.all_layers": ("All layers", "Все слои"),
+    "src.norms": ("Norms in force: {title}", "Действующие нормативы: {title}"),
+    "src.norms_file": ("From {file}.", "Из файла {file}."),
+    "src.licences": ("Licences and attribution", "Лицензии и атрибуция"),
+    "src.town_attribution": ("Town data: {attribution}", "Данные города: {attribution}"),
+    "src.population": (
+        "Population: {population} ({year}, {source}). Data folder: {folder}.",
+        "Население: {population} ({year}, {source}). Папка данных: {folder}.",
+    ),
+    "src.what.radius": ("radius", "радиус"),
+    "src.what.demand": ("demand", "потребность"),
+    "src.what.min_count": ("minimum count", "минимальное число"),
+    "src.what.project_sizes": ("project sizes", "типовые проекты"),
+    "src.what.walk_speed": ("walking pace", "скорость ходьбы"),
+    "src.what.elderly_walk_speed": ("elderly pace", "скорость пожилых"),
+    "src.osm": (
+        "Map data © OpenStreetMap contributors, licensed under the Open Database Licence "
+        "(ODbL 1.0).",
+        "Картографические данные © участники OpenStreetMap, лицензия Open Database License "
+        "(ODbL 1.0).",
+    ),
+    "src.leaflet": (
+        "Leaflet 1.9 © Volodymyr Agafonkin, BSD-2-Clause licence (served locally).",
+        "Leaflet 1.9 © Владимир Агафонкин, лицензия BSD-2-Clause (локально).",
+    ),
+    "src.jquery": (
+        "jQuery © OpenJS Foundation, MIT licence (served locally).",
+        "jQuery © OpenJS Foundation, лицензия MIT (локально).",
+    ),
+    "src.project": (
+        "Gusev Planner: MIT licence. Norms are cited with their clauses; check confidence C "
+        "values before relying on them.",
+        "Gusev Planner: лицензия MIT. Нормы приводятся с пунктами; значения с достоверностью C "
+        "проверьте, прежде чем на них опираться.",
+    ),
+}
+
+
+def t(key: str, lang: Lang, /, **values: object) -> str:
+    """Return the interface text of ``key`` in ``lang``, with ``values`` formatted in.
+
+    Raises
+    ------
+    KeyError
+        If ``key`` is not in ``STRINGS`` (a programming error, caught by the tests).
+
+    Examples
+    --------
+    >>> t("page.map", "ru")
+    'Карта'
+    >>> t("warnings", "en", count=2)
+    '2 data warning(s)'
+    """
+    english, russian = STRINGS[key]
+    text = russian if lang == "ru" else english
+    return text.format(**values) if values else text
+
+
+def map_text(lang: Lang) -> dict[str, str]:
+    """Return the map's strings (the ``map.`` keys without their prefix) in ``lang``."""
+    index = 1 if lang == "ru" else 0
+    return {key[4:]: value[index] for key, value in STRINGS.items() if key.startswith("map.")}
+
+
+def as_lang(value: object) -> Lang:
+    """Return ``value`` as a language code, English for anything unknown."""
+    return "ru" if value == "ru" else "en"
+
+
+def fmt_number(value: float, lang: Lang, decimals: int = 0) -> str:
+    """Format a number with the language's separators (``1,234.5`` / ``1 234,5``); NaN as –.
+
+    Examples
+    --------
+    >>> fmt_number(12345.67, "en", 1), fmt_number(12345.67, "ru", 1)
+    ('12,345.7', '12 345,7')
+    """
+    if value is None or not math.isfinite(float(value)):
+        return "–"
+    text = f"{float(value):,.{decimals}f}"
+    if lang == "ru":
+        text = text.replace(",", " ").replace(".", ",")
+    return text
+
+
+def fmt_share(share: float, lang: Lang) -> str:
+    """Format a share in [0, 1] as a whole percentage (``45 %``); NaN as –.
+
+    Examples
+    --------
+    >>> fmt_share(0.456, "en")
+    '46 %'
+    """
+    if share is None or not math.isfinite(float(share)):
+        return "–"
+    return f"{fmt_number(100 * float(share), lang)} %"

@@ -1,0 +1,225 @@
+"""Why a residential block is (not) served: facts and one sentence, in English or Russian.
+
+For a service with a demand rule the engine's ``explain_unit`` gives the figures (nearest
+facility, its distance, whether it is full and with whom); the sentence is rebuilt here from
+those figures so that it reads in the chosen language and names facilities, not ids. For a
+service without demand, the coverage row (nearest facility, distance, time) is explained.
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from planner.analysis import TownAnalysis
+from planner.analysis_views import unit_classes
+from planner.i18n import Lang, fmt_number, t
+from planner.provision import UnitExplanation, explain_unit
+from ui.tables import district_names, service_label
+
+
+@dataclass(frozen=True, slots=True)
+class BlockExplanation:
+    """What the dashboard shows for a clicked block.
+
+    Attributes
+    ----------
+    title
+        "Block <id>" in the language.
+    facts
+        ``(label, value)`` rows: district, residents, coverage, nearest facility, distances.
+    sentence
+        The explanation in one sentence.
+    engine_text
+        The engine's own English sentence (``explain_unit``), when there is one.
+    """
+
+    title: str
+    facts: tuple[tuple[str, str], ...]
+    sentence: str
+    engine_text: str = ""
+
+
+def explain_block(
+    analysis: TownAnalysis, service: str, unit_id: str, lang: Lang
+) -> BlockExplanation:
+    """Explain one block's coverage by one service.
+
+    Raises
+    ------
+    NormsError
+        If the service was not analysed.
+    ProvisionError
+        If the unit is not in the analysis.
+    """
+    result = analysis.service(service)
+    town = analysis.town
+    cov = _row(result.coverage, unit_id)
+    names = _facility_names(analysis, lang)
+    nearest_id = cov["nearest_facility_id"]
+    nearest = names.get(str(nearest_id), t("ex.none", lang))
+    unit_class = unit_classes(analysis, service, "network").get(unit_id, "no_demand")
+    districts = district_names(town, lang)
+    distance = float(cov["distance_m"])
+    facts: list[tuple[str, str]] = [
+        (t("ex.district", lang), districts.get(str(cov["district"]), str(cov["district"]))),
+        (t("ex.residents", lang), fmt_number(float(cov["population"]), lang)),
+        (t("ex.status", lang), t(f"status.{unit_class}", lang)),
+        (t("ex.nearest", lang), nearest),
+        (t("ex.distance", lang), _metres(distance, lang)),
+        (t("ex.straight", lang), _metres(float(cov["straight_m"]), lang)),
+        (t("ex.walk_time", lang), _minutes(float(cov["walk_time_min"]), lang)),
+    ]
+    limit_m = float(result.norm.walk_limit_m or 0.0)
+    if result.provision is None or result.pairs is None:
+        sentence = _walk_sentence(unit_id, nearest, cov, limit_m, lang)
+        return BlockExplanation(t("map.explain_title", lang, unit=unit_id), tuple(facts), sentence)
+    item = explain_unit(result.provision, result.pairs, unit_id, limit_m=limit_m)
+    facts += [
+        (t("ex.demand", lang), fmt_number(item.demand, lang, 1)),
+        (t("ex.served_within", lang), fmt_number(item.served_within, lang, 1)),
+        (t("ex.served_beyond", lang), fmt_number(item.served_beyond, lang, 1)),
+        (t("ex.unserved", lang), fmt_number(item.unserved, lang, 1)),
+    ]
+    links = result.provision.links
+    mine = links[links["unit_id"] == unit_id]
+    if not mine.empty:
+        served_by = ", ".join(
+            f"{names.get(str(f), str(f))} ({fmt_number(p, lang, 1)})"
+            for f, p in zip(mine["facility_id"], mine["places"], strict=True)
+        )
+        facts.append((t("ex.served_by", lang), served_by))
+    sentence = provision_sentence(item, limit_m, lang, names)
+    return BlockExplanation(
+        t("map.explain_title", lang, unit=unit_id), tuple(facts), sentence, item.text
+    )
+
+
+def provision_sentence(
+    item: UnitExplanation, limit_m: float, lang: Lang, names: dict[str, str]
+) -> str:
+    """Return the explanation of a unit's provision in a language, naming the facilities."""
+
+    def num(value: float) -> str:
+        return fmt_number(value, lang, 0 if round(value, 1) == int(round(value, 1)) else 1)
+
+    unit = item.unit_id
+    demand = num(item.demand)
+    tolerance = 1e-6 * max(1.0, item.demand)
+    if item.demand <= tolerance:
+        return t("ex.no_demand", lang, unit=unit)
+    if item.nearest_facility_id is None:
+        return t("ex.unreachable", lang, unit=unit, demand=demand)
+    limit = num(limit_m)
+    if item.unserved > tolerance:
+        head = t("ex.head_unserved", lang, unserved=num(item.unserved), demand=demand)
+        if item.served_within + item.served_beyond > tolerance:
+            head += t(
+                "ex.head_partly",
+                lang,
+                within=num(item.served_within),
+                beyond=num(item.served_beyond),
+                limit=limit,
+            )
+    elif item.served_beyond > tolerance:
+        head = t("ex.head_beyond", lang, demand=demand, beyond=num(item.served_beyond), limit=limit)
+    else:
+        head = t("ex.head_within", lang, demand=demand, limit=limit)
+    side = t("ex.side_within" if item.nearest_within_limit else "ex.side_beyond", lang)
+    nearest_name = names.get(str(item.nearest_facility_id), str(item.nearest_facility_id))
+    nearest = t(
+        "ex.nearest_sentence",
+        lang,
+        name=nearest_name,
+        distance=fmt_number(item.nearest_distance_m, lang),
+        side=side,
+    )
+    if not item.nearest_capacity_known:
+        nearest += t("ex.unknown_capacity", lang)
+    elif item.nearest_is_full:
+        users = ""
+        if item.nearest_top_units:
+            listed = ", ".join(f"{u.unit_id} ({num(u.places)})" for u in item.nearest_top_units)
+            users = t("ex.full_users", lang, users=listed)
+        nearest += t(
+            "ex.full",
+            lang,
+            load=num(item.nearest_load),
+            capacity=num(item.nearest_capacity),
+            users=users,
+        )
+    else:
+        free = num(max(item.nearest_capacity - item.nearest_load, 0.0))
+        nearest += t("ex.free", lang, free=free, capacity=num(item.nearest_capacity))
+    return t("ex.sentence", lang, unit=unit, head=head, nearest=nearest)
+
+
+def coverage_by_service(analysis: TownAnalysis, unit_id: str, lang: Lang) -> pd.DataFrame:
+    """Return one block's coverage by every analysed service (for the all-services map)."""
+    names = _facility_names(analysis, lang)
+    rows = []
+    for key in analysis.services:
+        cov = _row(analysis.services[key].coverage, unit_id)
+        status = unit_classes(analysis, key, "network").get(unit_id, "no_demand")
+        rows.append(
+            {
+                t("col.service", lang): service_label(analysis.norms, key, lang),
+                t("ex.status", lang): t(f"status.{status}", lang),
+                t("ex.nearest", lang): names.get(
+                    str(cov["nearest_facility_id"]), t("ex.none", lang)
+                ),
+                t("ex.distance", lang): _metres(float(cov["distance_m"]), lang),
+                t("ex.walk_time", lang): _minutes(float(cov["walk_time_min"]), lang),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _walk_sentence(
+    unit_id: str, nearest: str, cov: dict[str, Any], limit_m: float, lang: Lang
+) -> str:
+    distance = float(cov["distance_m"])
+    if not math.isfinite(distance):
+        return t("ex.walk_sentence_none", lang, unit=unit_id)
+    key = "ex.walk_sentence_within" if bool(cov["within_limit"]) else "ex.walk_sentence_beyond"
+    return t(
+        key,
+        lang,
+        unit=unit_id,
+        name=nearest,
+        distance=fmt_number(distance, lang),
+        minutes=fmt_number(float(cov["walk_time_min"]), lang, 1),
+        limit=fmt_number(limit_m, lang),
+    )
+
+
+def _row(coverage: pd.DataFrame, unit_id: str) -> dict[str, Any]:
+    """Return a unit's coverage row as a plain dict (KeyError when the unit is unknown)."""
+    rows = coverage.loc[coverage["unit_id"] == unit_id]
+    if rows.empty:
+        raise KeyError(unit_id)
+    return dict(rows.iloc[0])
+
+
+def _facility_names(analysis: TownAnalysis, lang: Lang) -> dict[str, str]:
+    fac = analysis.town.facilities
+    column = "name_ru" if lang == "ru" else "name"
+    return dict(
+        zip(fac["id"].astype(str), fac[column].fillna(fac["name"]).astype(str), strict=True)
+    )
+
+
+def _metres(value: float, lang: Lang) -> str:
+    if not math.isfinite(value):
+        return t("ex.none", lang)
+    return t("ex.metres", lang, value=fmt_number(value, lang))
+
+
+def _minutes(value: float, lang: Lang) -> str:
+    if not math.isfinite(value):
+        return "–"
+    return t("ex.minutes", lang, value=fmt_number(value, lang, 1))

@@ -1,0 +1,71 @@
+"""Data & sources: provenance per layer, the norms in force with clauses and links, licences."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner.analysis import TownAnalysis
+from planner.i18n import fmt_number, fmt_share, t
+from planner.summary import town_summary
+from ui.common import md_escape, page_header
+from ui.state import Context
+from ui.tables import norms_table, provenance_table
+
+
+def render(ctx: Context, analysis: TownAnalysis) -> None:
+    """Draw the data and sources page."""
+    lang = ctx.lang
+    town, norms = analysis.town, analysis.norms
+    page_header(ctx, "src.title")
+    st.subheader(t("src.provenance", lang))
+    st.markdown(t("src.provenance_intro", lang))
+    summary = town_summary(town)
+    st.markdown(
+        t(
+            "src.modelled_share",
+            lang,
+            features=fmt_share(summary.modelled_share, lang),
+            residents=fmt_share(summary.modelled_population_share, lang),
+        )
+    )
+    provenance = provenance_table(town, lang)
+    share = t("col.modelled_share", lang)
+    st.dataframe(
+        provenance,
+        hide_index=True,
+        column_config={
+            share: st.column_config.ProgressColumn(
+                share, format="percent", min_value=0.0, max_value=1.0
+            )
+        },
+        key="provenance_table",
+    )
+    st.caption(
+        t(
+            "src.population",
+            lang,
+            population=fmt_number(town.meta.population, lang),
+            year=town.meta.population_year,
+            source=md_escape(town.meta.population_source),
+            folder=md_escape(town.folder),
+        )
+    )
+    title = norms.title_ru if lang == "ru" else norms.title
+    st.subheader(t("src.norms", lang, title=md_escape(title)))
+    st.caption(t("src.norms_file", lang, file=md_escape(norms.source_file.name)))
+    link = t("col.link", lang)
+    st.dataframe(
+        norms_table(norms, lang),
+        hide_index=True,
+        column_config={link: st.column_config.LinkColumn(link)},
+        key="norms_table",
+    )
+    st.subheader(t("src.licences", lang))
+    lines = [
+        t("src.town_attribution", lang, attribution=md_escape(town.meta.attribution)),
+        t("src.osm", lang),
+        t("src.leaflet", lang),
+        t("src.jquery", lang),
+        t("src.project", lang),
+    ]
+    st.markdown("\n".join(f"- {line}" for line in lines))

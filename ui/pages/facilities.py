@@ -1,0 +1,40 @@
+"""Facilities: a sortable table with service, capacity, load, residents served, provenance."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner.analysis import TownAnalysis
+from planner.i18n import t
+from ui.common import page_header
+from ui.state import Context
+from ui.tables import facilities_table
+
+
+def render(ctx: Context, analysis: TownAnalysis) -> None:
+    """Draw the facilities page."""
+    lang = ctx.lang
+    page_header(ctx, "fac.title")
+    real_only = st.toggle(
+        t("fac.real_only", lang), key="real_only", help=t("fac.real_only_help", lang)
+    )
+    table = facilities_table(
+        analysis, lang, service=ctx.service, district=ctx.district, real_only=real_only
+    )
+    st.caption(t("fac.caption", lang, shown=len(table), total=len(analysis.town.facilities)))
+    if table.empty:
+        st.info(t("empty.facilities", lang))
+        return
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            t("col.load_share", lang): st.column_config.ProgressColumn(
+                t("col.load_share", lang), format="percent", min_value=0.0, max_value=1.0
+            ),
+            t("col.load", lang): st.column_config.NumberColumn(format="%.0f"),
+            t("col.served_within", lang): st.column_config.NumberColumn(format="%.0f"),
+            t("col.capacity", lang): st.column_config.NumberColumn(format="%.0f"),
+        },
+        key="facilities_table",
+    )

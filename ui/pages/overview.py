@@ -1,0 +1,163 @@
+"""Overview: headline figures, a card per service (traffic light, chart), scorecard, districts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import streamlit as st
+
+from planner.analysis import ServiceResult, TownAnalysis
+from planner.i18n import Lang, fmt_number, fmt_share, t
+from planner.map_style import STATUS_COLORS
+from planner.summary import town_summary
+from ui.common import md_escape, page_header
+from ui.state import Context
+from ui.tables import (
+    LIGHT_COLORS,
+    LIGHTS,
+    coverage_breakdown,
+    district_names,
+    district_table,
+    scorecard,
+    service_figures,
+    service_label,
+    traffic_light,
+)
+
+CARDS_PER_ROW = 3
+SHARE_COLUMNS = (
+    "col.covered_network",
+    "col.covered_radius",
+    "col.within_time_short",
+    "col.provision",
+)
+
+
+def render(ctx: Context, analysis: TownAnalysis) -> None:
+    """Draw the overview page."""
+    lang = ctx.lang
+    town = analysis.town
+    page_header(ctx, "page.overview")
+    if town.warnings:
+        with st.expander(t("warnings", lang, count=len(town.warnings))):
+            st.markdown("\n".join(f"- {md_escape(w)}" for w in town.warnings))
+    if ctx.district is not None:
+        name = district_names(town, lang).get(ctx.district, ctx.district)
+        st.subheader(t("ov.in_district", lang, district=md_escape(name)))
+    summary = town_summary(town)
+    table = scorecard(analysis, lang, ctx.district)
+    residents = float(table[t("col.residents", lang)].max()) if len(table) else 0.0
+    columns = st.columns(4)
+    columns[0].metric(
+        t("ov.population", lang), fmt_number(residents, lang), help=t("ov.population_help", lang)
+    )
+    columns[1].metric(t("ov.facilities", lang), fmt_number(len(town.facilities), lang))
+    columns[2].metric(
+        t("ov.modelled", lang),
+        fmt_share(summary.modelled_share, lang),
+        help=t("ov.modelled_help", lang),
+    )
+    poor = (
+        int(table[t("col.status", lang)].str.startswith(LIGHTS["poor"]).sum()) if len(table) else 0
+    )
+    columns[3].metric(t("ov.poor", lang), f"{poor} / {len(table)}")
+    if table.empty:
+        st.info(t("empty.services", lang))
+        return
+    if residents <= 0:
+        st.info(t("empty.district", lang))
+        return
+    keys = [ctx.service] if ctx.service is not None else list(analysis.services)
+    for start in range(0, len(keys), CARDS_PER_ROW):
+        row = st.columns(CARDS_PER_ROW)
+        for column, key in zip(row, keys[start : start + CARDS_PER_ROW], strict=False):
+            with column, st.container(border=True):
+                _card(analysis, analysis.services[key], ctx)
+    st.subheader(t("ov.scorecard", lang))
+    st.caption(t("ov.scorecard_caption", lang, speed=f"{ctx.walk_speed_m_min:g}"))
+    shown = table.drop(columns="key")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config=_share_config(lang)
+        | {
+            t("col.residents", lang): st.column_config.NumberColumn(format="%d"),
+            t("col.cut_off", lang): st.column_config.NumberColumn(format="%d"),
+            t("col.median_walk", lang): st.column_config.NumberColumn(format="%.1f"),
+            t("col.demand", lang): st.column_config.NumberColumn(format="%.0f"),
+            t("col.unmet", lang): st.column_config.NumberColumn(format="%.0f"),
+        },
+        key="scorecard",
+    )
+    if ctx.service is not None:
+        title = t("ov.by_district", lang, service=service_label(analysis.norms, ctx.service, lang))
+    else:
+        title = t("ov.by_district_all", lang)
+    st.subheader(title)
+    districts = district_table(analysis, ctx.service, lang)
+    share_columns = [c for c in districts.columns if c != t("col.district", lang)]
+    config: dict[str, Any] = {
+        c: st.column_config.ProgressColumn(c, format="percent", min_value=0.0, max_value=1.0)
+        for c in share_columns
+        if ctx.service is None
+    } or _share_config(lang)
+    if ctx.service is not None:
+        config |= {
+            t("col.residents", lang): st.column_config.NumberColumn(format="%d"),
+            t("col.unmet", lang): st.column_config.NumberColumn(format="%.0f"),
+        }
+    st.dataframe(districts, hide_index=True, column_config=config, key="district_table")
+
+
+def _card(analysis: TownAnalysis, result: ServiceResult, ctx: Context) -> None:
+    lang = ctx.lang
+    fig = service_figures(result, ctx.district)
+    light = traffic_light(fig["score"])
+    label = service_label(analysis.norms, result.norm.key, lang)
+    color = LIGHT_COLORS[light]
+    st.markdown(
+        f"**:{color}[:material/circle:] {md_escape(label)}** · "
+        f":{color}[{t('light.' + light, lang)}]"
+    )
+    left, middle, right = st.columns(3)
+    left.metric(t("col.covered_network", lang), fmt_share(fig["covered_network_share"], lang))
+    middle.metric(t("col.covered_radius", lang), fmt_share(fig["covered_radius_share"], lang))
+    if result.provision is not None:
+        right.metric(t("col.unmet", lang), fmt_number(fig["unmet_places"], lang))
+    else:
+        right.metric(t("col.gap_zones", lang), fmt_number(fig["gap_zones"], lang))
+    breakdown = coverage_breakdown(result, lang, ctx.district)
+    chart = (
+        alt.Chart(breakdown)
+        .mark_bar()
+        .encode(
+            x=alt.X("residents:Q", stack="normalize", axis=alt.Axis(format="%", title=None)),
+            color=alt.Color(
+                "label:N",
+                scale=alt.Scale(
+                    domain=list(breakdown["label"]),
+                    range=[STATUS_COLORS[c] for c in breakdown["class"]],
+                ),
+                legend=alt.Legend(orient="bottom", title=None, columns=1, labelLimit=260),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[alt.Tooltip("label:N"), alt.Tooltip("residents:Q", format=",.0f")],
+        )
+        # "pad": the height is the bar's own; the axis and legend are added around it.
+        .properties(height=22, autosize=alt.AutoSizeParams(type="pad"))
+    )
+    st.altair_chart(chart, width="stretch")
+    st.caption(
+        f"{t('ov.chart_caption', lang)} · {t('col.gap_zones', lang)}: {fig['gap_zones']:.0f} · "
+        f"{t('col.overloaded', lang)}: {fig['overloaded']:.0f}"
+    )
+
+
+def _share_config(lang: Lang) -> dict[str, Any]:
+    return {
+        t(key, lang): st.column_config.ProgressColumn(
+            t(key, lang), format="percent", min_value=0.0, max_value=1.0
+        )
+        for key in SHARE_COLUMNS
+    }

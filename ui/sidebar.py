@@ -1,0 +1,160 @@
+"""The sidebar: language, town folder, norm set, service, district, walking pace.
+
+Every widget has a key, so its value survives page switches; option values are keys (service
+keys, district ids), never labels, so a language switch keeps every choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from planner.errors import PlannerError
+from planner.i18n import LANGUAGES, Lang, as_lang, t
+from planner.norms import available_norm_sets
+from planner.paths import default_town_dir
+from ui.common import md_escape
+from ui.state import (
+    ALL,
+    DEFAULT_NORM_SET,
+    DEFAULT_SERVICE,
+    Context,
+    clear_town_caches,
+    get_analysis,
+    get_norms,
+    get_town,
+)
+from ui.tables import district_names
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
+KEPT_KEYS = ("lang", "town_dir", "norm_set", "service", "pace", "include_planned", "district")
+"""Sidebar widget keys whose values are kept across ``st.switch_page`` (which resets widgets)."""
+_KEEP = "_kept_"
+
+
+def restore_choices() -> None:
+    """Put back the sidebar choices saved by ``keep_choices`` if a page switch dropped them."""
+    state = st.session_state
+    for key in KEPT_KEYS:
+        if _KEEP + key in state:
+            state[key] = state[_KEEP + key]
+
+
+def keep_choices() -> None:
+    """Save the sidebar choices under keys no widget owns (they survive a page switch)."""
+    state = st.session_state
+    for key in KEPT_KEYS:
+        if key in state:
+            state[_KEEP + key] = state[key]
+
+
+def render() -> Context:
+    """Draw the sidebar and load what it selects; return the context every page uses."""
+    state = st.session_state
+    state.setdefault("town_dir", str(default_town_dir()))
+    with st.sidebar:
+        lang = as_lang(
+            st.radio(
+                t("side.language", "en"),
+                LANGUAGES,
+                format_func=LANGUAGE_NAMES.__getitem__,
+                key="lang",
+                horizontal=True,
+            )
+        )
+        st.header(t("side.data", lang))
+        folder = st.text_input(
+            t("side.town_folder", lang), key="town_dir", help=t("side.town_folder_help", lang)
+        ).strip()
+        try:
+            norm_sets = available_norm_sets()
+        except PlannerError as err:
+            st.error(t("side.no_norm_sets", lang, error=err))
+            return Context(lang=lang, folder=folder, norm_key=None, error=err)
+        if state.get("norm_set") not in norm_sets:
+            state["norm_set"] = DEFAULT_NORM_SET if DEFAULT_NORM_SET in norm_sets else norm_sets[0]
+        norm_key = str(
+            st.selectbox(
+                t("side.norm_set", lang),
+                norm_sets,
+                format_func=lambda key: _norm_title(key, lang),
+                key="norm_set",
+            )
+        )
+        if st.button(t("side.reload", lang), help=t("side.reload_help", lang)):
+            clear_town_caches()
+        return _analysis_controls(lang, folder, norm_key)
+
+
+def _analysis_controls(lang: Lang, folder: str, norm_key: str) -> Context:
+    state = st.session_state
+    try:
+        norms = get_norms(norm_key)
+    except PlannerError as err:
+        return Context(lang=lang, folder=folder, norm_key=norm_key, error=err)
+    st.header(t("side.analysis", lang))
+    services = [key for key, norm in norms.services.items() if norm.has_walk_norm]
+    options = [ALL, *services]
+    if state.get("service") not in options:
+        state["service"] = DEFAULT_SERVICE if DEFAULT_SERVICE in services else ALL
+    service = st.selectbox(
+        t("side.service", lang),
+        options,
+        format_func=lambda key: (
+            t("side.all_services", lang)
+            if key == ALL
+            else str(norms.services[key].label_ru if lang == "ru" else norms.services[key].label)
+        ),
+        key="service",
+    )
+    speeds = {"adult": norms.walk_speed_m_min, "elderly": norms.elderly_walk_speed_m_min}
+    pace = st.radio(
+        t("side.pace", lang),
+        list(speeds),
+        format_func=lambda key: t(f"side.pace_{key}", lang, speed=f"{speeds[key]:g}"),
+        key="pace",
+        help=t("side.pace_help", lang),
+    )
+    include_planned = bool(st.checkbox(t("side.planned", lang), key="include_planned"))
+    base = Context(
+        lang=lang,
+        folder=folder,
+        norm_key=norm_key,
+        norms=norms,
+        service=None if service == ALL else str(service),
+        pace=str(pace),
+        walk_speed_m_min=float(speeds[str(pace)]),
+        include_planned=include_planned,
+    )
+    try:
+        town = get_town(folder, norm_key)
+    except PlannerError as err:
+        return replace(base, error=err)
+    names = district_names(town, lang)
+    district_options = [ALL, *names]
+    if state.get("district") not in district_options:
+        state["district"] = ALL
+    district = st.selectbox(
+        t("side.district", lang),
+        district_options,
+        format_func=lambda key: t("side.all_districts", lang) if key == ALL else names[key],
+        key="district",
+    )
+    st.caption(md_escape(town.meta.attribution))
+    try:
+        with st.spinner(t("side.analysis", lang) + "…"):
+            analysis = get_analysis(folder, norm_key, float(speeds[str(pace)]), include_planned)
+    except PlannerError as err:
+        return replace(base, town=town, error=err)
+    return replace(
+        base, town=town, analysis=analysis, district=None if district == ALL else str(district)
+    )
+
+
+def _norm_title(key: str, lang: Lang) -> str:
+    try:
+        norms = get_norms(key)
+    except PlannerError:
+        return key
+    return str(norms.title_ru if lang == "ru" else norms.title)

@@ -1,0 +1,105 @@
+"""Cached calls into ``planner`` and the dashboard's context (the sidebar's choices).
+
+- ``@st.cache_resource`` holds the norm sets, the loaded towns and their walking graphs, and the
+  analyses: shared by every session and **read-only** by contract (nothing in the UI edits them);
+- the analysis is keyed by (town folder, norm set, walking speed, planned facilities counted):
+  the language, the selected service or district, the map view and map pans never recompute it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from planner.analysis import TownAnalysis, analyze_town
+from planner.i18n import Lang
+from planner.io import load_town
+from planner.model import Town
+from planner.network import WalkGraph, build_walk_graph
+from planner.norms import NormSet, load_norms
+
+ALL = "__all__"
+"""Select-box value meaning "all services" / "all districts"."""
+
+DEFAULT_NORM_SET = "sp42_small_town"
+DEFAULT_SERVICE = "kindergarten"
+MAX_ANALYSES = 16
+
+
+@st.cache_resource(show_spinner=False)
+def get_norms(key: str) -> NormSet:
+    """Return a norm set by name (cached)."""
+    return load_norms(key)
+
+
+@st.cache_resource(show_spinner=False)
+def get_town(folder: str, norm_key: str) -> Town:
+    """Return the validated town of a folder (cached per folder and norm set; read-only)."""
+    return load_town(Path(folder), norms=get_norms(norm_key))
+
+
+@st.cache_resource(show_spinner=False)
+def get_graph(folder: str, norm_key: str) -> WalkGraph:
+    """Return the town's walking graph (it depends on the streets only; cached, read-only)."""
+    return build_walk_graph(get_town(folder, norm_key).streets)
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_ANALYSES)
+def get_analysis(
+    folder: str, norm_key: str, walk_speed_m_min: float, include_planned: bool
+) -> TownAnalysis:
+    """Return the full analysis (cached per folder, norm set, speed and planned flag)."""
+    return analyze_town(
+        get_town(folder, norm_key),
+        get_norms(norm_key),
+        walk_speed_m_min=walk_speed_m_min,
+        include_planned=include_planned,
+        graph=get_graph(folder, norm_key),
+    )
+
+
+def clear_town_caches() -> None:
+    """Forget loaded towns, graphs and analyses (after the town's files were edited)."""
+    get_town.clear()
+    get_graph.clear()
+    get_analysis.clear()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Context:
+    """What the sidebar chose and what was loaded for it.
+
+    Attributes
+    ----------
+    lang
+        Interface language.
+    folder, norm_key
+        The town folder and norm set chosen.
+    norms, town, analysis
+        What could be loaded (``None`` when loading failed; ``error`` says why).
+    service
+        The chosen service key, or ``None`` for all services.
+    district
+        The chosen district id, or ``None`` for all districts.
+    pace, walk_speed_m_min
+        ``"adult"`` or ``"elderly"`` and its speed.
+    include_planned
+        Whether planned facilities count.
+    error
+        The error that stopped loading, shown on every page.
+    """
+
+    lang: Lang
+    folder: str
+    norm_key: str | None
+    norms: NormSet | None = None
+    town: Town | None = None
+    analysis: TownAnalysis | None = None
+    service: str | None = None
+    district: str | None = None
+    pace: str = "adult"
+    walk_speed_m_min: float = 75.0
+    include_planned: bool = False
+    error: Exception | None = None

@@ -1,0 +1,441 @@
+"""Display tables of the dashboard, in English or Russian (no Streamlit here).
+
+Each function turns ``planner`` results into a ``pandas.DataFrame`` whose column headers are
+already translated (``planner.i18n``); the pages only render them. Numbers stay numbers so that
+``st.dataframe`` sorts them correctly; data text (names, addresses, sources) is passed through
+as text, and ``st.dataframe`` shows it as text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planner.analysis import FAIR_SHARE, GOOD_SHARE, ServiceResult, TownAnalysis
+from planner.analysis_views import residents_served_within, zone_project_text
+from planner.i18n import Lang, t
+from planner.layers import LAYER_SPECS, MODELLED_PROVENANCES, PROVENANCES
+from planner.locate import district_of_points
+from planner.model import Town
+from planner.norms import NormSet
+
+LIGHTS = {"good": "✔", "fair": "▲", "poor": "✖", "n/a": "–"}
+"""Symbols of the service statuses in tables (plain Unicode: no colour-emoji font needed)."""
+
+LIGHT_COLORS = {"good": "green", "fair": "orange", "poor": "red", "n/a": "gray"}
+"""Streamlit Markdown colours of the traffic lights on the overview cards."""
+
+REAL_PROVENANCES: frozenset[str] = frozenset(PROVENANCES) - MODELLED_PROVENANCES
+"""Provenances of real objects: OpenStreetMap, verified, approximate position."""
+
+
+def traffic_light(share: float) -> str:
+    """Classify a share as good (>= 90 %), fair (>= 70 %) or poor; NaN is "n/a"."""
+    if share is None or np.isnan(share):
+        return "n/a"
+    if share >= GOOD_SHARE:
+        return "good"
+    return "fair" if share >= FAIR_SHARE else "poor"
+
+
+def service_label(norms: NormSet, key: str, lang: Lang) -> str:
+    """Return a service's label in a language (the key when the norm set does not know it)."""
+    norm = norms.services.get(key)
+    if norm is None:
+        return key
+    return str(norm.label_ru if lang == "ru" else norm.label)
+
+
+def district_names(town: Town, lang: Lang) -> dict[str, str]:
+    """Return the display name of each district id."""
+    frame = town.districts
+    if frame.empty:
+        return {}
+    column = "name_ru" if lang == "ru" else "name"
+    names = frame[column].fillna(frame["name"]).astype(str)
+    return dict(zip(frame["id"].astype(str), names, strict=True))
+
+
+def service_figures(result: ServiceResult, district: str | None = None) -> dict[str, float]:
+    """Return one service's headline figures, for the whole town or one district.
+
+    Keys: ``residents``, ``covered_network``, ``covered_network_share``, ``covered_radius``,
+    ``covered_radius_share``, ``radius_not_network``, ``within_time_share`` (residents whose
+    walk takes at most the norm's minutes at the chosen pace), ``median_walk_min``,
+    ``demand``, ``served_within``, ``served_beyond``, ``unserved``, ``unmet_places``,
+    ``provision_ratio``, ``gap_zones``, ``overloaded``, ``score`` (what the light rates).
+    """
+    cov = result.coverage
+    if district is not None:
+        cov = cov[cov["district"] == district]
+    people = cov["population"].astype(float)
+    residents = float(people.sum())
+
+    def share(mask: pd.Series) -> float:
+        return float(people[mask].sum()) / residents if residents else np.nan
+
+    limit_min = result.norm.walk_limit_min
+    within_time = (
+        cov["walk_time_min"] <= limit_min if limit_min else pd.Series(False, index=cov.index)
+    )
+    walk = cov["walk_time_min"].replace(np.inf, np.nan)
+    figures: dict[str, float] = {
+        "residents": residents,
+        "covered_network": float(people[cov["within_limit"]].sum()),
+        "covered_network_share": share(cov["within_limit"]),
+        "covered_radius": float(people[cov["within_radius"]].sum()),
+        "covered_radius_share": share(cov["within_radius"]),
+        "radius_not_network": float(people[cov["radius_not_network"]].sum()),
+        "within_time_share": share(within_time),
+        "median_walk_min": float(walk.median()) if walk.notna().any() else np.nan,
+        "demand": np.nan,
+        "served_within": np.nan,
+        "served_beyond": np.nan,
+        "unserved": np.nan,
+        "unmet_places": np.nan,
+        "provision_ratio": np.nan,
+    }
+    if result.provision is not None:
+        units = result.provision.units
+        if district is not None:
+            units = units[units["unit_id"].isin(set(cov["unit_id"]))]
+        demand = float(units["demand"].sum())
+        within = float(units["served_within"].sum())
+        figures |= {
+            "demand": demand,
+            "served_within": within,
+            "served_beyond": float(units["served_beyond"].sum()),
+            "unserved": float(units["unserved"].sum()),
+            "unmet_places": demand - within,
+            "provision_ratio": within / demand if demand > 0 else np.nan,
+        }
+    zones = result.gap_zones
+    figures["gap_zones"] = float(len(zones))
+    figures["overloaded"] = float(len(result.overloaded))
+    figures["score"] = (
+        figures["provision_ratio"]
+        if result.provision is not None
+        else figures["covered_network_share"]
+    )
+    return figures
+
+
+def scorecard(analysis: TownAnalysis, lang: Lang, district: str | None = None) -> pd.DataFrame:
+    """Return the per-service scorecard (one row per analysed service), headers translated.
+
+    Shares are in [0, 1]; the status column holds a traffic light and its word.
+    """
+    rows = []
+    for key, result in analysis.services.items():
+        fig = service_figures(result, district)
+        light = traffic_light(fig["score"])
+        unit = result.norm.capacity_unit_ru if lang == "ru" else result.norm.capacity_unit
+        rows.append(
+            {
+                "key": key,
+                t("col.service", lang): service_label(analysis.norms, key, lang),
+                t("col.status", lang): f"{LIGHTS[light]} {t('light.' + light, lang)}",
+                t("col.residents", lang): fig["residents"],
+                t("col.covered_network", lang): fig["covered_network_share"],
+                t("col.covered_radius", lang): fig["covered_radius_share"],
+                t("col.cut_off", lang): fig["radius_not_network"],
+                t("col.within_time_short", lang): fig["within_time_share"],
+                t("col.median_walk", lang): fig["median_walk_min"],
+                t("col.provision", lang): fig["provision_ratio"],
+                t("col.demand", lang): fig["demand"],
+                t("col.unmet", lang): fig["unmet_places"],
+                t("col.unit", lang): unit if result.provision is not None else "",
+                t("col.gap_zones", lang): int(fig["gap_zones"]),
+                t("col.overloaded", lang): int(fig["overloaded"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def coverage_breakdown(
+    result: ServiceResult, lang: Lang, district: str | None = None
+) -> pd.DataFrame:
+    """Return residents by coverage class of one service (for its small chart).
+
+    With a demand rule: residents served within the norm, beyond it and unserved, each unit's
+    residents split in proportion to its places; without: within / beyond walking distance.
+    Columns ``class`` (a ``status.*`` key), ``label`` and ``residents``.
+    """
+    cov = result.coverage
+    if district is not None:
+        cov = cov[cov["district"] == district]
+    people = cov.set_index("unit_id")["population"].astype(float)
+    if result.provision is not None:
+        units = result.provision.units.set_index("unit_id").reindex(people.index)
+        demand = units["demand"].where(units["demand"] > 0)
+        parts = {
+            "within_norm": units["served_within"] / demand,
+            "beyond_norm": units["served_beyond"] / demand,
+            "unserved": units["unserved"] / demand,
+        }
+        values = {key: float((people * part.fillna(0.0)).sum()) for key, part in parts.items()}
+    else:
+        within = cov.set_index("unit_id")["within_limit"].astype(bool)
+        values = {
+            "within_walk": float(people[within].sum()),
+            "beyond_walk": float(people[~within].sum()),
+        }
+    return pd.DataFrame(
+        {
+            "class": list(values),
+            "label": [t(f"status.{key}", lang) for key in values],
+            "residents": list(values.values()),
+            "order": range(len(values)),
+        }
+    )
+
+
+def district_table(analysis: TownAnalysis, service: str | None, lang: Lang) -> pd.DataFrame:
+    """Return coverage per district: for one service its figures, for all a provision matrix."""
+    names = district_names(analysis.town, lang)
+    column = t("col.district", lang)
+    if service is not None:
+        table = analysis.district_summary(service)
+        out = pd.DataFrame(
+            {
+                column: [names.get(str(d), str(d)) for d in table["district"]],
+                t("col.residents", lang): table["residents"],
+                t("col.covered_network", lang): table["covered_network_share"],
+                t("col.covered_radius", lang): table["covered_radius_share"],
+            }
+        )
+        if "provision_ratio" in table:
+            out[t("col.provision", lang)] = table["provision_ratio"]
+            out[t("col.unmet", lang)] = table["demand"] - table["served_within"]
+        return out
+    rows = []
+    for district in sorted(set(analysis.coverage["district"])):
+        row: dict[str, object] = {column: names.get(district, district)}
+        for key, result in analysis.services.items():
+            row[service_label(analysis.norms, key, lang)] = service_figures(result, district)[
+                "score"
+            ]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def gaps_table(
+    analysis: TownAnalysis, service: str | None, district: str | None, lang: Lang
+) -> pd.DataFrame:
+    """Return the gap zones ranked by places short then residents; ``zone_id`` kept first."""
+    zones = analysis.all_gap_zones()
+    if service is not None and not zones.empty:
+        zones = zones[zones["service"] == service]
+    town = analysis.town
+    english = district_names(town, "en")
+    if district is not None and not zones.empty:
+        zones = zones[zones["district"] == english.get(district, district)]
+    if zones.empty:
+        return pd.DataFrame(columns=["zone_id"])
+    order = zones["unmet_places"].fillna(0) * 1e6 + zones["unmet_residents"]
+    zones = zones.loc[order.sort_values(ascending=False).index]
+    local = {english[k]: v for k, v in district_names(town, lang).items() if k in english}
+    records = zones.drop(columns="geometry").to_dict("records")
+    units = [
+        analysis.norms.services[str(r["service"])].capacity_unit_ru
+        if lang == "ru"
+        else analysis.norms.services[str(r["service"])].capacity_unit
+        for r in records
+    ]
+    return pd.DataFrame(
+        {
+            "zone_id": [r["zone_id"] for r in records],
+            t("col.rank", lang): range(1, len(records) + 1),
+            t("col.service", lang): [
+                service_label(analysis.norms, str(r["service"]), lang) for r in records
+            ],
+            t("col.district", lang): [
+                local.get(str(r["district"]), r["district"]) for r in records
+            ],
+            t("col.unmet_residents", lang): [r["unmet_residents"] for r in records],
+            t("col.unmet", lang): [r["unmet_places"] for r in records],
+            t("col.unit", lang): units,
+            t("col.project", lang): [
+                zone_project_text(r, analysis.norms.services[str(r["service"])], lang)
+                for r in records
+            ],
+            t("col.clause", lang): [r["clause"] for r in records],
+        }
+    )
+
+
+def requirement_tables(analysis: TownAnalysis, lang: Lang) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (required services with their counts, not-required services with the reason)."""
+    req = analysis.requirements
+    labels = [service_label(analysis.norms, str(k), lang) for k in req["service"]]
+    status = [t(f"gaps.req_status.{s}", lang) for s in req["status"]]
+    table = pd.DataFrame(
+        {
+            "status_key": req["status"].to_numpy(),
+            t("col.service", lang): labels,
+            t("col.required", lang): req["required"].to_numpy(),
+            t("col.existing", lang): req["existing"].to_numpy(),
+            t("col.missing", lang): req["missing"].to_numpy(),
+            t("col.status", lang): status,
+            t("col.clause", lang): req["clause"].to_numpy(),
+        }
+    )
+    required = table[table["status_key"] != "not_required"].drop(columns="status_key")
+    rest = table[table["status_key"] == "not_required"]
+    not_required = pd.DataFrame(
+        {
+            t("col.service", lang): rest[t("col.service", lang)],
+            t("col.existing", lang): rest[t("col.existing", lang)],
+            t("col.reason", lang): rest[t("col.clause", lang)],
+        }
+    )
+    return required.reset_index(drop=True), not_required.reset_index(drop=True)
+
+
+def overloaded_table(analysis: TownAnalysis, service: str | None, lang: Lang) -> pd.DataFrame:
+    """Return the overloaded facilities of one service or all, most overloaded first."""
+    frames = []
+    for key, result in analysis.services.items():
+        if (service is not None and key != service) or result.overloaded.empty:
+            continue
+        over = result.overloaded
+        frames.append(
+            pd.DataFrame(
+                {
+                    t("col.service", lang): service_label(analysis.norms, key, lang),
+                    t("col.name", lang): over["name_ru" if lang == "ru" else "name"],
+                    t("col.capacity", lang): over["capacity"],
+                    t("col.nearest_demand", lang): over["nearest_demand"],
+                    t("col.load", lang): over["load"],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def facilities_table(
+    analysis: TownAnalysis,
+    lang: Lang,
+    *,
+    service: str | None = None,
+    district: str | None = None,
+    real_only: bool = False,
+) -> pd.DataFrame:
+    """Return every facility of the town with its service, capacity, load and provenance.
+
+    Load, load share and residents served within the norm come from the analysis of the
+    facility's service (empty for services not analysed or without a demand rule).
+    """
+    town = analysis.town
+    fac = town.facilities
+    keep = pd.Series(True, index=fac.index)
+    if service is not None:
+        keep &= fac["service"] == service
+    if district is not None:
+        where = pd.Series(district_of_points(fac.geometry, town.districts), index=fac.index)
+        keep &= where == district
+    if real_only:
+        keep &= fac["provenance"].isin(REAL_PROVENANCES)
+    fac = fac[keep]
+    ids = fac["id"].astype(str)
+    load = pd.Series(np.nan, index=ids.to_numpy())
+    share = pd.Series(np.nan, index=ids.to_numpy())
+    served = pd.Series(np.nan, index=ids.to_numpy())
+    for result in analysis.services.values():
+        if result.provision is None:
+            continue
+        table = result.provision.facilities.set_index("facility_id")
+        table.index = table.index.astype(str)
+        mine = ids[ids.isin(table.index)].to_numpy()
+        load[mine] = table.loc[mine, "load"].to_numpy()
+        share[mine] = table.loc[mine, "load_share"].to_numpy()
+        residents = residents_served_within(result, town.residential)
+        served[mine] = residents.reindex(mine).to_numpy()
+    norms = analysis.norms
+    units = [
+        (norms.services[s].capacity_unit_ru if lang == "ru" else norms.services[s].capacity_unit)
+        if s in norms.services
+        else ""
+        for s in fac["service"].astype(str)
+    ]
+    return pd.DataFrame(
+        {
+            t("col.name", lang): fac["name_ru" if lang == "ru" else "name"].fillna(fac["name"]),
+            t("col.service", lang): [service_label(norms, str(s), lang) for s in fac["service"]],
+            t("col.status", lang): [t(f"facility_status.{s}", lang) for s in fac["status"]],
+            t("col.address", lang): fac["address"].fillna(""),
+            t("col.capacity", lang): pd.to_numeric(fac["capacity"], errors="coerce"),
+            t("col.unit", lang): units,
+            t("col.load", lang): load.to_numpy(),
+            t("col.load_share", lang): share.to_numpy(),
+            t("col.served_within", lang): served.to_numpy(),
+            t("col.provenance", lang): [t(f"provenance.{p}", lang) for p in fac["provenance"]],
+            t("col.source", lang): fac["source"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def provenance_table(town: Town, lang: Lang) -> pd.DataFrame:
+    """Return per layer the number of features of each provenance and the modelled share."""
+    rows = []
+    totals = dict.fromkeys(PROVENANCES, 0)
+    for name, spec in LAYER_SPECS.items():
+        frame = town.layer(name)
+        if not spec.has_provenance or frame.empty:
+            continue
+        counts = frame["provenance"].value_counts()
+        row: dict[str, object] = {t("col.layer", lang): name}
+        for p in PROVENANCES:
+            row[t(f"provenance.{p}", lang)] = int(counts.get(p, 0))
+            totals[p] += int(counts.get(p, 0))
+        modelled = sum(int(counts.get(p, 0)) for p in MODELLED_PROVENANCES)
+        row[t("col.modelled_share", lang)] = modelled / len(frame)
+        rows.append(row)
+    n = sum(totals.values())
+    overall: dict[str, object] = {t("col.layer", lang): t("src.all_layers", lang)}
+    overall |= {t(f"provenance.{p}", lang): totals[p] for p in PROVENANCES}
+    overall[t("col.modelled_share", lang)] = (
+        sum(totals[p] for p in MODELLED_PROVENANCES) / n if n else 0.0
+    )
+    rows.append(overall)
+    return pd.DataFrame(rows)
+
+
+def norms_table(norms: NormSet, lang: Lang) -> pd.DataFrame:
+    """Return the norms in force: per service its values and, per value group, the source."""
+    rows = []
+    for key, norm in norms.services.items():
+        for what, source in norm.sources.items():
+            rows.append(
+                {
+                    t("col.service", lang): service_label(norms, key, lang),
+                    t("col.radius", lang): norm.radius_m,
+                    t("col.walk_limit", lang): norm.walk_limit_m,
+                    t("col.walk_minutes", lang): norm.walk_limit_min,
+                    t("col.what", lang): _what(what, lang),
+                    t("col.document", lang): source.document,
+                    t("col.clause", lang): source.clause,
+                    t("col.confidence", lang): source.confidence,
+                    t("col.link", lang): source.url or "",
+                }
+            )
+    for what, source in norms.sources.items():
+        rows.append(
+            {
+                t("col.service", lang): "—",
+                t("col.what", lang): _what(what, lang),
+                t("col.document", lang): source.document,
+                t("col.clause", lang): source.clause,
+                t("col.confidence", lang): source.confidence,
+                t("col.link", lang): source.url or "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _what(key: str, lang: Lang) -> str:
+    name = f"src.what.{key}"
+    try:
+        return t(name, lang)
+    except KeyError:
+        return key.replace("_", " ")
