@@ -269,45 +269,25 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from planner.provision import explain_unit
+    from planner.explain import explain_block
 
     service = args.service
     args.service = [service]
     analysis = _run_analysis(args, with_catchments=False)
-    result = analysis.service(service)
-    rows = result.coverage[result.coverage["unit_id"] == args.unit]
-    if rows.empty:
-        known = ", ".join(result.coverage["unit_id"].head(3))
-        msg = f"No residential unit {args.unit!r} in this town (ids look like {known}, ...)."
-        raise PlannerError(msg)
-    row = rows.iloc[0]
-    norm = result.norm
-    town = analysis.town
-    district = dict(zip(town.districts["id"], town.districts["name"], strict=True))
-    names = dict(zip(town.facilities["id"], town.facilities["name"], strict=True))
-    print(
-        f"{args.unit} ({district.get(row['district'], row['district'])}, "
-        f"{row['population']:,} residents): {norm.label}"
-    )
-    if math.isfinite(row["distance_m"]):
-        nearest = row["nearest_facility_id"]
-        print(
-            f"  nearest: {names.get(nearest, nearest)} ({nearest}), "
-            f"{row['distance_m']:,.0f} m on foot "
-            f"({row['walk_time_min']:.0f} min at {analysis.walk_speed_m_min:.0f} m/min), "
-            f"{row['straight_m']:,.0f} m in a straight line"
+    known = analysis.service(service).coverage["unit_id"]
+    if args.unit not in set(known):
+        msg = (
+            f"No residential unit {args.unit!r} in this town "
+            f"(ids look like {', '.join(known.head(3))}, ...)."
         )
-    else:
-        print("  no facility of this service can be reached on foot")
-    print(
-        f"  walking limit {norm.walk_limit_m:,.0f} m: "
-        f"{'within' if row['within_limit'] else 'beyond'}; "
-        f"normative radius {_num(row['radius_m'])} m: "
-        f"{'within' if row['within_radius'] else 'beyond'}"
-    )
-    if result.provision is not None and result.pairs is not None:
-        limit_m = float(norm.walk_limit_m or 0.0)
-        print("  " + explain_unit(result.provision, result.pairs, args.unit, limit_m=limit_m).text)
+        raise PlannerError(msg)
+    # The dashboard's explanation, so both say the same thing.
+    block = explain_block(analysis, service, args.unit, "en")
+    print(f"{block.title}: {analysis.norms.service(service).label}")
+    width = max(len(label) for label, _ in block.facts)
+    for label, value in block.facts:
+        print(f"  {label:<{width}}  {value}")
+    print(f"\n{block.sentence}")
     return 0
 
 

@@ -317,6 +317,14 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
         "Block {unit}: all {demand} places are unserved because no facility is reachable.",
         "Квартал {unit}: все {demand} мест не обеспечены — ни одно учреждение не достижимо.",
     ),
+    "ex.too_far": (
+        "Block {unit}: all {demand} places are unserved: the nearest facility, {name}, is "
+        "{distance} m away, beyond {cap} m ({factor} × the {limit} m limit), the farthest a "
+        "place counts as served.",
+        "Квартал {unit}: все {demand} мест не обеспечены: ближайшее учреждение, {name}, в "
+        "{distance} м — дальше {cap} м ({factor} × норматив {limit} м), предела, до которого "
+        "место считается обеспеченным.",
+    ),
     "ex.head_unserved": (
         "{unserved} of {demand} places are unserved",
         "{unserved} из {demand} мест не обеспечены",

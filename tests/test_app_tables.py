@@ -1,4 +1,4 @@
-"""The dashboard's display tables and explanations (ui.tables, ui.explain, analysis_views).
+"""Display tables and explanations (planner.tables, planner.explain, analysis_views).
 
 Pure functions, tested without Streamlit on the tiny town folder (tests/data/tiny_town).
 """
@@ -13,10 +13,10 @@ import pytest
 
 from planner.analysis import analyze_town
 from planner.analysis_views import residents_served_within, unit_classes, zone_project_text
+from planner.explain import coverage_by_service, explain_block
 from planner.i18n import t
 from planner.norms import load_norms
-from ui.explain import coverage_by_service, explain_block
-from ui.tables import (
+from planner.tables import (
     coverage_breakdown,
     district_table,
     facilities_table,

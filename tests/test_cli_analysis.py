@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -133,8 +134,22 @@ def test_homes_far_from_streets_are_reported(tiny_town_dir: Path, capsys) -> Non
 def test_explain_a_unit(tiny_town_dir: Path, capsys) -> None:
     assert main(["explain", str(tiny_town_dir), "--unit", "R4", "--service", "kindergarten"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("R4 (East, 400 residents): Kindergarten")
-    assert "nearest: Kindergarten 2 (F2)" in out
-    assert "walking limit 500 m: within" in out
+    assert out.startswith("Block R4: Kindergarten")
+    assert re.search(r"^  District\s+East$", out, flags=re.MULTILINE)
+    assert re.search(r"^  Nearest facility\s+Kindergarten 2$", out, flags=re.MULTILINE)
     assert main(["explain", str(tiny_town_dir), "--unit", "R9", "--service", "school"]) == 2
     assert "No residential unit 'R9'" in capsys.readouterr().err
+
+
+def test_explain_a_unit_beyond_the_served_distance(tiny_town_dir: Path, capsys) -> None:
+    from shapely.geometry import box
+
+    residential = gpd.read_file(tiny_town_dir / "residential.geojson").to_crs("EPSG:32634")
+    x0, y0 = 576_000.0, 6_050_000.0
+    residential.loc[3, "geometry"] = box(x0 + 1500, y0 + 1500, x0 + 1560, y0 + 1560)
+    residential.to_crs("EPSG:4326").to_file(tiny_town_dir / "residential.geojson")
+    assert main(["explain", str(tiny_town_dir), "--unit", "R4", "--service", "kindergarten"]) == 0
+    out = capsys.readouterr().out
+    # (1530, 1530) to the street corner (200, 200): 1,330 x sqrt(2) = 1,881 m, already beyond
+    # the 1,500 m (3 x 500 m) up to which a place counts as served.
+    assert "Kindergarten 2, is 1,881 m away, beyond 1,500 m (3 × the 500 m limit)" in out

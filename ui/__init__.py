@@ -1,6 +1,5 @@
 """The Streamlit dashboard's user interface: sidebar, cached state and one module per page.
 
-UI only: every figure comes from ``planner``. ``ui.tables`` and ``ui.explain`` shape
-``planner`` results into display tables and sentences without importing Streamlit, so they
-are tested directly.
+UI only: every figure comes from ``planner``; ``planner.tables`` and ``planner.explain`` shape
+its results into display tables and sentences (shared with the command line).
 """

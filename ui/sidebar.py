@@ -14,6 +14,7 @@ from planner.errors import PlannerError
 from planner.i18n import LANGUAGES, Lang, as_lang, t
 from planner.norms import available_norm_sets
 from planner.paths import default_town_dir
+from planner.tables import district_names
 from ui.common import md_escape
 from ui.state import (
     ALL,
@@ -25,7 +26,6 @@ from ui.state import (
     get_norms,
     get_town,
 )
-from ui.tables import district_names
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 KEPT_KEYS = ("lang", "town_dir", "norm_set", "service", "pace", "include_planned", "district")

@@ -7,9 +7,9 @@ import streamlit as st
 from planner.analysis import TownAnalysis
 from planner.i18n import fmt_number, fmt_share, t
 from planner.summary import town_summary
+from planner.tables import norms_table, provenance_table
 from ui.common import md_escape, page_header
 from ui.state import Context
-from ui.tables import norms_table, provenance_table
 
 
 def render(ctx: Context, analysis: TownAnalysis) -> None:

@@ -6,9 +6,9 @@ import streamlit as st
 
 from planner.analysis import TownAnalysis
 from planner.i18n import t
+from planner.tables import facilities_table
 from ui.common import page_header
 from ui.state import Context
-from ui.tables import facilities_table
 
 
 def render(ctx: Context, analysis: TownAnalysis) -> None:

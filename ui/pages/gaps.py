@@ -6,10 +6,10 @@ import streamlit as st
 
 from planner.analysis import TownAnalysis
 from planner.i18n import fmt_number, t
+from planner.tables import gaps_table, overloaded_table, requirement_tables
 from ui.common import page_header
 from ui.pages.map import FOCUS_KEY
 from ui.state import Context
-from ui.tables import gaps_table, overloaded_table, requirement_tables
 
 GOTO_KEY = "goto_page"
 """Session key read by app.py: the page to switch to on the next run."""

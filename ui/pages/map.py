@@ -17,10 +17,10 @@ from planner.analysis_map import build_analysis_map
 from planner.analysis_views import VIEWS, MapView
 from planner.assets import require_vendor_files
 from planner.errors import PlannerError
+from planner.explain import coverage_by_service, explain_block
 from planner.i18n import t
 from planner.locate import Bounds, district_bounds, unit_at, zone_bounds
 from ui.common import md_escape, page_header
-from ui.explain import coverage_by_service, explain_block
 from ui.state import Context
 
 MAP_HEIGHT_PX = 640

@@ -11,9 +11,7 @@ from planner.analysis import ServiceResult, TownAnalysis
 from planner.i18n import Lang, fmt_number, fmt_share, t
 from planner.map_style import STATUS_COLORS
 from planner.summary import town_summary
-from ui.common import md_escape, page_header
-from ui.state import Context
-from ui.tables import (
+from planner.tables import (
     LIGHT_COLORS,
     LIGHTS,
     coverage_breakdown,
@@ -24,6 +22,8 @@ from ui.tables import (
     service_label,
     traffic_light,
 )
+from ui.common import md_escape, page_header
+from ui.state import Context
 
 CARDS_PER_ROW = 3
 SHARE_COLUMNS = (

@@ -15,11 +15,11 @@ from typing import Any
 
 import pandas as pd
 
-from planner.analysis import TownAnalysis
+from planner.analysis import WEAK_TIER_FACTOR, TownAnalysis
 from planner.analysis_views import unit_classes
 from planner.i18n import Lang, fmt_number, t
 from planner.provision import UnitExplanation, explain_unit
-from ui.tables import district_names, service_label
+from planner.tables import district_names, service_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,21 @@ def explain_block(
             for f, p in zip(mine["facility_id"], mine["places"], strict=True)
         )
         facts.append((t("ex.served_by", lang), served_by))
-    sentence = provision_sentence(item, limit_m, lang, names)
+    if item.nearest_facility_id is None and math.isfinite(distance):
+        # Reachable, but beyond the distance up to which a place counts as served at all.
+        sentence = t(
+            "ex.too_far",
+            lang,
+            unit=unit_id,
+            demand=fmt_number(item.demand, lang, 1),
+            name=nearest,
+            distance=fmt_number(distance, lang),
+            cap=fmt_number(WEAK_TIER_FACTOR * limit_m, lang),
+            factor=fmt_number(WEAK_TIER_FACTOR, lang),
+            limit=fmt_number(limit_m, lang),
+        )
+    else:
+        sentence = provision_sentence(item, limit_m, lang, names)
     return BlockExplanation(
         t("map.explain_title", lang, unit=unit_id), tuple(facts), sentence, item.text
     )
