@@ -25,7 +25,7 @@ from planner.tables import (
 from ui.common import md_escape, page_header
 from ui.state import Context
 
-CARDS_PER_ROW = 3
+CARDS_PER_ROW = 2
 SHARE_COLUMNS = (
     "col.covered_network",
     "col.covered_radius",
