@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from planner.access_network import (
@@ -26,7 +28,7 @@ from planner.coverage import counted_statuses, coverage_table
 from planner.demand import unit_demand
 from planner.errors import NormsError
 from planner.fca import FcaResult, enhanced_two_step_fca, two_step_fca
-from planner.gaps import gap_zones, overloaded_facilities, service_requirements
+from planner.gaps import gap_zones, overloaded_facilities, service_requirements, unit_neighbours
 from planner.model import Town
 from planner.network import WalkGraph
 from planner.norms import NormSet, ServiceNorm
@@ -219,16 +221,30 @@ def analyze_town(
     ]
     results: dict[str, ServiceResult] = {}
     by_service = dict(tuple(coverage.groupby("service", sort=False)))
-    for i, key in enumerate(keys):
-        report(0.1 + 0.9 * i / max(len(keys), 1), f"analysing {norms.services[key].label}")
-        results[key] = _analyze_service(
-            town,
-            norms.services[key],
-            net,
-            by_service.get(key, coverage.iloc[:0]),
-            counted[counted["service"] == key],
-            with_catchments=with_catchments,
-        )
+    neighbours = unit_neighbours(town.residential)
+    # Catchment polygons (GEOS, which releases the GIL) are built in a background thread while
+    # this one does the numpy/pandas work of coverage, provision and gaps: two cores, one wait.
+    with ThreadPoolExecutor(max_workers=1) as background:
+        catchments: dict[str, Future[gpd.GeoDataFrame]] = {}
+        for key in keys:
+            ids = counted.loc[counted["service"] == key, "id"].tolist()
+            if with_catchments and ids:
+                limit_m = float(norms.services[key].walk_limit_m or 0.0)
+                catchments[key] = background.submit(network_catchments, net, ids, limit_m=limit_m)
+        for i, key in enumerate(keys):
+            report(0.1 + 0.8 * i / max(len(keys), 1), f"analysing {norms.services[key].label}")
+            results[key] = _analyze_service(
+                town,
+                norms.services[key],
+                net,
+                by_service.get(key, coverage.iloc[:0]),
+                counted[counted["service"] == key],
+                neighbours=neighbours,
+            )
+        if catchments:
+            report(0.9, "drawing walking catchments")
+        for key, future in catchments.items():
+            results[key] = replace(results[key], catchments=future.result())
     report(1.0, "done")
     return TownAnalysis(
         town=town,
@@ -321,7 +337,7 @@ def _analyze_service(
     coverage: pd.DataFrame,
     facilities: gpd.GeoDataFrame,
     *,
-    with_catchments: bool,
+    neighbours: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]],
 ) -> ServiceResult:
     limit_m = float(norm.walk_limit_m or 0.0)
     fac_ids = facilities["id"].to_numpy(dtype=object)
@@ -340,12 +356,11 @@ def _analyze_service(
         provision = solve_provision(demand, capacity, pairs, limit_m=limit_m)
         fca = two_step_fca(demand, capacity, pairs, limit_m=limit_m)
         e2sfca = enhanced_two_step_fca(demand, capacity, pairs, limit_m=limit_m)
-    catchments = None
-    if with_catchments and len(fac_ids):
-        catchments = network_catchments(net, list(fac_ids), limit_m=limit_m)
     circles = radius_circles(facilities, radius_m=norm.radius_m) if norm.radius_m else None
     names = dict(zip(town.districts["id"], town.districts["name"], strict=True))
-    zones = gap_zones(town.residential, coverage, norm, provision, district_names=names)
+    zones = gap_zones(
+        town.residential, coverage, norm, provision, district_names=names, neighbours=neighbours
+    )
     overloaded = (
         overloaded_facilities(coverage, demand, provision, town.facilities)
         if provision is not None and demand is not None
@@ -360,7 +375,7 @@ def _analyze_service(
         pairs=pairs,
         fca=fca,
         e2sfca=e2sfca,
-        catchments=catchments,
+        catchments=None,  # filled in by analyze_town
         radius_circles=circles,
         gap_zones=zones,
         overloaded=overloaded,

@@ -65,6 +65,7 @@ def gap_zones(
     *,
     district_names: Mapping[str, str] | None = None,
     join_m: float = GAP_JOIN_M,
+    neighbours: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None,
 ) -> gpd.GeoDataFrame:
     """Cluster the units with unmet demand of one service into gap zones.
 
@@ -83,83 +84,77 @@ def gap_zones(
         District name per district id, for the ``district`` column (ids are kept otherwise).
     join_m
         Units closer than this are merged into one zone.
+    neighbours
+        ``unit_neighbours(residential, join_m=join_m)`` when already computed (it depends on
+        the residential layer only, so one computation serves every service).
 
     Returns
     -------
     geopandas.GeoDataFrame
         One row per zone, largest unmet demand first, columns ``ZONE_COLUMNS`` + geometry.
     """
-    units = residential.set_index("id")[["population", "district", "geometry"]]
+    # Plain arrays in residential order: pandas' per-call overhead costs more than the work here.
+    ids = pd.Index(residential["id"].to_numpy(dtype=object))
+    population = residential["population"].to_numpy(dtype=float)
+    n_units = len(ids)
     if provision is not None:
-        table = provision.units.set_index("unit_id")
-        unmet = (table["demand"] - table["served_within"]).clip(lower=0.0)
-        unserved = table["unserved"].clip(lower=0.0)
-        share = (unmet / table["demand"].where(table["demand"] > 0)).fillna(0.0)
+        table = provision.units
+        pos = ids.get_indexer(table["unit_id"].to_numpy(dtype=object))
+        demand = _scatter(pos, table["demand"].to_numpy(dtype=float), n_units)
+        unmet = np.clip(
+            demand - _scatter(pos, table["served_within"].to_numpy(float), n_units), 0, None
+        )
+        unserved = np.clip(_scatter(pos, table["unserved"].to_numpy(dtype=float), n_units), 0, None)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(demand > 0, unmet / demand, 0.0)
         in_gap = unmet >= MIN_UNMET_PLACES
     else:
-        beyond = ~coverage.set_index("unit_id")["within_limit"].astype(bool)
-        unmet = pd.Series(np.nan, index=beyond.index)
-        unserved = pd.Series(np.nan, index=beyond.index)
-        share = beyond.astype(float)
-        in_gap = beyond & (units["population"].reindex(beyond.index) > 0)
-    gap_ids = in_gap[in_gap].index
+        pos = ids.get_indexer(coverage["unit_id"].to_numpy(dtype=object))
+        within = _scatter(pos, coverage["within_limit"].to_numpy(dtype=float), n_units)
+        share = (within == 0).astype(float)
+        unmet = unserved = np.full(n_units, np.nan)
+        in_gap = (share > 0) & (population > 0)
     crs = residential.crs
-    if len(gap_ids) == 0:
+    if not in_gap.any():
         return gpd.GeoDataFrame(
             {c: [] for c in ZONE_COLUMNS}, geometry=gpd.GeoSeries([], crs=crs), crs=crs
         )
-    gap_units = units.loc[gap_ids]
+    gap = np.flatnonzero(in_gap)
+    geoms = residential.geometry.to_numpy()[gap]
     # Zones: units closer than join_m to each other, transitively (connected components of the
     # "within join_m" graph) — far cheaper than merging buffered polygons.
-    geoms = gap_units.geometry.to_numpy()
-    left, right = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=join_m)
-    near = sparse.coo_array((np.ones(len(left)), (left, right)), shape=(len(geoms), len(geoms)))
-    _, zone_of_unit = csgraph.connected_components(near, directed=False)
-    frame = pd.DataFrame(
-        {
-            "zone": zone_of_unit,
-            "population": gap_units["population"].to_numpy(dtype=float),
-            "unmet_residents": gap_units["population"].to_numpy(dtype=float)
-            * share.reindex(gap_ids).to_numpy(),
-            "unmet_places": unmet.reindex(gap_ids).to_numpy(),
-            "unserved_places": unserved.reindex(gap_ids).to_numpy(),
-            "district": gap_units["district"].to_numpy(),
-        }
+    left, right = unit_neighbours(residential, join_m=join_m) if neighbours is None else neighbours
+    both = in_gap[left] & in_gap[right]
+    rank = np.cumsum(in_gap) - 1  # position of each gap unit among the gap units
+    near = sparse.coo_array(
+        (np.ones(int(both.sum())), (rank[left[both]], rank[right[both]])),
+        shape=(len(gap), len(gap)),
     )
-    # Sums per zone with numpy (pandas' groupby costs more than the rest of the step here).
-    zone = frame["zone"].to_numpy()
-    n_zones = int(zone.max()) + 1
-    sums = pd.DataFrame(
-        {
-            "n_units": np.bincount(zone, minlength=n_zones),
-            "residents": _zone_sum(zone, frame["population"], n_zones),
-            "unmet_residents": _zone_sum(zone, frame["unmet_residents"], n_zones),
-            "unmet_places": _zone_sum(zone, frame["unmet_places"], n_zones),
-            "unserved_places": _zone_sum(zone, frame["unserved_places"], n_zones),
-        }
-    )
+    n_zones, zone = csgraph.connected_components(near, directed=False)
+    places = _zone_sum(zone, unmet[gap], n_zones)
     # The district holding most of the zone's gap units names it.
-    codes, names = pd.factorize(frame["district"], sort=True)
+    codes, names = pd.factorize(residential["district"].to_numpy(dtype=object)[gap], sort=True)
     counts = np.zeros((n_zones, len(names)), dtype=np.int64)
     np.add.at(counts, (zone, codes), 1)
-    district = pd.Series(np.asarray(names)[counts.argmax(axis=1)], index=sums.index)
+    district = np.asarray(names)[counts.argmax(axis=1)]
     # The zone is drawn as its blocks themselves: exact, and cheap (no polygon union).
-    order_units = np.argsort(zone_of_unit, kind="stable")
-    bounds = np.searchsorted(zone_of_unit[order_units], sums.index.to_numpy())
+    order_units = np.argsort(zone, kind="stable")
+    bounds = np.searchsorted(zone[order_units], np.arange(n_zones))
     geometry = [
         shapely.multipolygons(shapely.get_parts(part))
         for part in np.split(geoms[order_units], bounds[1:])
     ]
-    places = sums["unmet_places"].to_numpy(dtype=float)
     zones = gpd.GeoDataFrame(
         {
             "service": service.key,
-            "n_units": sums["n_units"].to_numpy(dtype=np.int64),
-            "residents": sums["residents"].round().to_numpy(dtype=np.int64),
-            "unmet_residents": sums["unmet_residents"].round().to_numpy(dtype=np.int64),
+            "n_units": np.bincount(zone, minlength=n_zones),
+            "residents": np.round(_zone_sum(zone, population[gap], n_zones)).astype(np.int64),
+            "unmet_residents": np.round(
+                _zone_sum(zone, population[gap] * share[gap], n_zones)
+            ).astype(np.int64),
             "unmet_places": places,
-            "unserved_places": sums["unserved_places"].to_numpy(dtype=float),
-            "district": [_name(str(d), district_names) for d in district.reindex(sums.index)],
+            "unserved_places": _zone_sum(zone, unserved[gap], n_zones),
+            "district": [_name(str(d), district_names) for d in district],
             "projects": [_project_text(service, _sizes(service, p), p) for p in places],
             "project_sizes": [" + ".join(map(str, _sizes(service, p))) for p in places],
             "clause": _gap_clause(service),
@@ -167,10 +162,19 @@ def gap_zones(
         geometry=geometry,
         crs=crs,
     )
-    order = zones["unmet_places"].fillna(0) * 1e6 + zones["unmet_residents"]
-    zones = zones.loc[order.sort_values(ascending=False).index].reset_index(drop=True)
+    order = np.lexsort((-zones["unmet_residents"].to_numpy(), -np.nan_to_num(places)))
+    zones = zones.iloc[order].reset_index(drop=True)
     zones.insert(0, "zone_id", [f"{service.key}-gap-{i + 1}" for i in range(len(zones))])
     return zones[[*ZONE_COLUMNS, "geometry"]]
+
+
+def unit_neighbours(
+    residential: gpd.GeoDataFrame, *, join_m: float = GAP_JOIN_M
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Return the pairs of residential units (row positions) closer than ``join_m`` metres."""
+    geoms = residential.geometry.to_numpy()
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=join_m)
+    return left.astype(np.intp), right.astype(np.intp)
 
 
 def overloaded_facilities(
@@ -200,30 +204,34 @@ def overloaded_facilities(
         exact solution), ``overload_places`` and ``overload_ratio`` (nearest demand over
         capacity), most overloaded first.
     """
-    rows = coverage[coverage["within_limit"].astype(bool)]
-    nearest = (
-        demand.reindex(rows["unit_id"].to_numpy())
-        .groupby(rows["nearest_facility_id"].to_numpy())
-        .sum()
-    )
-    table = provision.facilities.set_index("facility_id")
+    table = provision.facilities
+    fac_ids = pd.Index(table["facility_id"].to_numpy(dtype=object))
+    within = coverage["within_limit"].to_numpy(dtype=bool)
+    unit_demand = demand.reindex(coverage["unit_id"].to_numpy(dtype=object)).to_numpy(dtype=float)
+    fac_pos = fac_ids.get_indexer(coverage["nearest_facility_id"].to_numpy(dtype=object))
+    counted = within & (fac_pos >= 0) & ~np.isnan(unit_demand)
+    nearest = np.bincount(fac_pos[counted], weights=unit_demand[counted], minlength=len(fac_ids))
+    capacity = table["capacity"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        over = ~np.isnan(capacity) & (nearest > capacity)
+    keep = np.flatnonzero(over)
+    keep = keep[np.argsort(-(nearest[keep] - capacity[keep]), kind="stable")]
     info = facilities.set_index("id")
-    result = pd.DataFrame(
+    kept_ids = fac_ids[keep]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(capacity[keep] > 0, nearest[keep] / capacity[keep], np.nan)
+    return pd.DataFrame(
         {
-            "facility_id": table.index,
-            "capacity": table["capacity"].to_numpy(),
-            "nearest_demand": nearest.reindex(table.index).fillna(0.0).to_numpy(),
-            "load": table["load"].to_numpy(),
+            "facility_id": kept_ids,
+            "name": info["name"].reindex(kept_ids).to_numpy(),
+            "name_ru": info["name_ru"].reindex(kept_ids).to_numpy(),
+            "capacity": capacity[keep],
+            "nearest_demand": nearest[keep],
+            "load": table["load"].to_numpy(dtype=float)[keep],
+            "overload_places": nearest[keep] - capacity[keep],
+            "overload_ratio": ratio,
         }
     )
-    result = result[result["capacity"].notna() & (result["nearest_demand"] > result["capacity"])]
-    result["overload_places"] = result["nearest_demand"] - result["capacity"]
-    result["overload_ratio"] = result["nearest_demand"] / result["capacity"].where(
-        result["capacity"] > 0
-    )
-    result.insert(1, "name", info["name"].reindex(result["facility_id"]).to_numpy())
-    result.insert(2, "name_ru", info["name_ru"].reindex(result["facility_id"]).to_numpy())
-    return result.sort_values("overload_places", ascending=False).reset_index(drop=True)
 
 
 def service_requirements(
@@ -290,9 +298,17 @@ def _project_text(service: ServiceNorm, sizes: tuple[int, ...], places: float) -
     return describe_projects(sizes, service.capacity_unit, service.label)
 
 
-def _zone_sum(zone: npt.NDArray[np.int64], values: pd.Series, n_zones: int) -> npt.NDArray[Any]:
+def _scatter(pos: npt.NDArray[np.intp], values: npt.NDArray[Any], n: int) -> npt.NDArray[Any]:
+    """Place ``values`` at positions ``pos`` of an array of ``n`` NaNs (-1 positions dropped)."""
+    out = np.full(n, np.nan)
+    keep = pos >= 0
+    out[pos[keep]] = values[keep]
+    return out
+
+
+def _zone_sum(zone: npt.NDArray[Any], values: npt.NDArray[Any], n_zones: int) -> npt.NDArray[Any]:
     """Sum ``values`` per zone; NaN for a zone whose values are all NaN (pandas' min_count=1)."""
-    v = values.to_numpy(dtype=float)
+    v = np.asarray(values, dtype=float)
     ok = ~np.isnan(v)
     total = np.bincount(zone[ok], weights=v[ok], minlength=n_zones)
     return np.where(np.bincount(zone[ok], minlength=n_zones) > 0, total, np.nan)
