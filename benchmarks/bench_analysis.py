@@ -81,8 +81,9 @@ STAGES: dict[str, tuple[str, ...]] = {
     "pairs": ("origin_destination_pairs", "label_pairs"),
     "lp": ("unit_demand", "solve_provision"),
     "fca": ("two_step_fca", "enhanced_two_step_fca"),
-    "gaps": ("gap_zones", "overloaded_facilities", "service_requirements"),
-    "catchments": ("network_catchments", "radius_circles"),
+    "gaps": ("gap_zones", "overloaded_facilities", "service_requirements", "radius_circles"),
+    # Built in a background thread while the stages above run: it overlaps them.
+    "catchments": ("network_catchments",),
 }
 STAGE_LABELS = {
     "graph": "graph",
@@ -91,8 +92,8 @@ STAGE_LABELS = {
     "pairs": "pairs",
     "lp": "provision LP",
     "fca": "2SFCA+E2SFCA",
-    "gaps": "gaps",
-    "catchments": "catchments",
+    "gaps": "gaps + radius circles",
+    "catchments": "catchments (background thread)",
     "other": "other",
     "total": "**total**",
 }
@@ -304,7 +305,8 @@ def worker_scale(n_copies: int, repeats: int) -> dict[str, Any]:
             result = analyze_town(town, norms, graph=graph)
             analysis_s = time.perf_counter() - start
         row = {"graph": graph_s, **stages}
-        row["other"] = analysis_s - sum(stages.values())
+        # Catchments overlap the other stages (a background thread), so they are not subtracted.
+        row["other"] = analysis_s - sum(v for k, v in stages.items() if k != "catchments")
         row["total"] = graph_s + analysis_s
         runs.append(row)
     best = min(runs, key=lambda r: r["total"])
@@ -614,7 +616,10 @@ def report(
         "",
         "Each N in a fresh process (`benchmarks/synthetic_town.py`: copies tiled on a grid, "
         "joined by 3 streets per shared side). Best of the repeats shown; total = graph + "
-        "`analyze_town` (the town is in memory; loading files is not included).",
+        "`analyze_town` (the town is in memory; loading files is not included). Catchment "
+        "polygons are built in a background thread while the other stages run, so their time "
+        "overlaps the rest and the columns add up to more than the total; `other` is the total "
+        "less the graph and the main-thread stages.",
         "",
     ]
     keys = ["graph", *STAGES, "other", "total"]
