@@ -265,3 +265,32 @@ def _street(street_id: str, kind: str, name: str, geometry: LineString) -> dict[
         "provenance": "modelled",
         "geometry": geometry,
     }
+
+
+XSS = "<img src=x onerror=alert(1)>"
+"""Data text that a page would run as HTML if it forgot to escape it."""
+
+
+def write_html_named_town(town_dir: Path) -> Path:
+    """Rename a tiny-town copy's town and facility texts to ``XSS`` (in place); return it.
+
+    The facilities' name, name_ru, address and source, the first district's name and name_ru,
+    and the town's name all become the tag, so every page, table, select box and popup that
+    shows data text is exercised.
+    """
+    districts = town_dir / "districts.geojson"
+    data = json.loads(districts.read_text(encoding="utf-8"))
+    data["features"][0]["properties"].update(name=XSS, name_ru=XSS)
+    districts.write_text(json.dumps(data), encoding="utf-8")
+    facilities = town_dir / "facilities.geojson"
+    data = json.loads(facilities.read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        for key in ("name", "name_ru", "address", "source"):
+            feature["properties"][key] = XSS
+    facilities.write_text(json.dumps(data), encoding="utf-8")
+    toml = town_dir / "town.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('name = "Tiny"', f'name = "{XSS}"'),
+        encoding="utf-8",
+    )
+    return town_dir

@@ -19,11 +19,11 @@ from streamlit.testing.v1 import AppTest
 from planner.io import check_town
 from planner.norms import load_norms
 from planner.paths import default_geodata_dir
+from tests.factories import XSS, write_html_named_town
 from tests.testdata import TINY_TOWN_DIR
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PAGES = ("overview", "map", "gaps", "facilities", "sources")
-XSS = "<img src=x onerror=alert(1)>"
 
 
 def _app(folder: Path | None = None, **state: Any) -> AppTest:
@@ -271,17 +271,7 @@ def test_broken_norm_file_is_shown_and_the_app_recovers(tmp_path: Path, monkeypa
 
 def test_facility_name_is_text_on_every_page(tiny_dir: Path):
     """A facility, the town and a district named like an HTML tag show as that text."""
-    facilities = tiny_dir / "facilities.geojson"
-    data = json.loads(facilities.read_text(encoding="utf-8"))
-    for feature in data["features"]:
-        for field in ("name", "name_ru", "address", "source"):
-            feature["properties"][field] = XSS
-    facilities.write_text(json.dumps(data), encoding="utf-8")
-    toml = tiny_dir / "town.toml"
-    toml.write_text(
-        toml.read_text(encoding="utf-8").replace('name = "Tiny"', f'name = "{XSS}"'),
-        encoding="utf-8",
-    )
+    write_html_named_town(tiny_dir)
     at = _app(tiny_dir)
     for page in PAGES:
         _goto(at, page)

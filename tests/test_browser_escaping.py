@@ -7,7 +7,6 @@ dialog.
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -16,29 +15,18 @@ from playwright.sync_api import Dialog, expect
 
 from planner.paths import default_geodata_dir
 from tests.browser_support import chromium_context, require_chromium, streamlit_server
+from tests.factories import XSS, write_html_named_town
 from tests.test_browser import goto_page, map_frame
 from tests.testdata import TINY_TOWN_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-XSS = "<img src=x onerror=alert(1)>"
 
 
 def _xss_geodata(folder: Path) -> Path:
     town = folder / "gusev"  # the default town folder name under PLANNER_GEODATA
     shutil.copytree(TINY_TOWN_DIR, town)
     shutil.copytree(default_geodata_dir() / "norms", folder / "norms")
-    facilities = town / "facilities.geojson"
-    data = json.loads(facilities.read_text(encoding="utf-8"))
-    for feature in data["features"]:
-        for key in ("name", "name_ru", "address", "source"):
-            feature["properties"][key] = XSS
-    facilities.write_text(json.dumps(data), encoding="utf-8")
-    toml = town / "town.toml"
-    toml.write_text(
-        toml.read_text(encoding="utf-8").replace('name = "Tiny"', f'name = "{XSS}"'),
-        encoding="utf-8",
-    )
+    write_html_named_town(town)
     return folder
 
 
