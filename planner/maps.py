@@ -200,12 +200,17 @@ def add_context_layers(
     """Add the layers drawn under the residential blocks: boundary, districts, water."""
     _add_boundary(fmap, town, text)
     _add_districts(fmap, town, text, labels)
-    _add_water(fmap, town, text)
+    _add_named_layer(
+        fmap,
+        town.water,
+        text["water"],
+        {"color": WATER_COLOR, "weight": 2, "fillColor": WATER_COLOR, "fillOpacity": 0.6},
+    )
 
 
 def add_line_layers(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
     """Add the line layers drawn over the residential blocks: railway, streets."""
-    _add_rail(fmap, town, text)
+    _add_named_layer(fmap, town.rail, text["rail"], line_style_options(RAIL_STYLE))
     _add_streets(fmap, town, text)
 
 
@@ -262,21 +267,6 @@ def _add_districts(
     group.add_to(fmap)
 
 
-def _add_water(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
-    frame = town.water
-    if frame.empty:
-        return
-    group = folium.FeatureGroup(name=text["water"])
-    style = {"color": WATER_COLOR, "weight": 2, "fillColor": WATER_COLOR, "fillOpacity": 0.6}
-    folium.GeoJson(
-        geojson_features(frame, {"name": frame["name"]}),
-        name=text["water"],
-        style_function=lambda _feature: style,
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-    ).add_to(group)
-    group.add_to(fmap)
-
-
 def _add_residential(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> bool:
     """Draw blocks shaded by density; return whether any block was drawn."""
     frame = town.residential
@@ -323,16 +313,17 @@ def _add_residential(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> b
     return True
 
 
-def _add_rail(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
-    frame = town.rail
+def _add_named_layer(
+    fmap: folium.Map, frame: gpd.GeoDataFrame, title: str, style: Mapping[str, Any]
+) -> None:
+    """Draw a layer whose features only carry a name (water, rail) with one fixed style."""
     if frame.empty:
         return
-    group = folium.FeatureGroup(name=text["rail"])
-    style = line_style_options(RAIL_STYLE)
+    group = folium.FeatureGroup(name=title)
     folium.GeoJson(
         geojson_features(frame, {"name": frame["name"]}),
-        name=text["rail"],
-        style_function=lambda _feature: style,
+        name=title,
+        style_function=lambda _feature: dict(style),
         tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
     ).add_to(group)
     group.add_to(fmap)
