@@ -15,7 +15,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from planner.analysis import TownAnalysis
-from planner.i18n import t
+from planner.presentation.catalogue import t
 from ui import sidebar
 from ui.common import guarded
 from ui.pages import data_sources, facilities, gaps, map, overview

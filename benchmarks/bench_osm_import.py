@@ -14,7 +14,7 @@ Readers compared:
 
 - ``planner``: the full ``import_osm`` (read, streets, residents, facilities, districts, write,
   validate).
-- ``osmium read``: just ``planner.osm_read.read_osm`` (the streaming part of the import).
+- ``osmium read``: just ``planner.osm.read.read_osm`` (the streaming part of the import).
 - ``pyogrio/GDAL``: GDAL's OSM driver reading the ``lines``, ``multipolygons`` and ``points``
   layers with the same bbox (what a GeoDataFrame-first importer would start from).
 - ``pyrosm``: ``OSM(path, bounding_box=...)``: walking network, buildings and POIs.
@@ -86,7 +86,8 @@ def run_child(reader: str, path: Path) -> dict[str, float]:
     start = time.perf_counter()
     count = 0
     if reader == "planner":
-        from planner.osm_import import ImportOptions, bbox_boundary, import_osm
+        from planner.osm.importer import bbox_boundary, import_osm
+        from planner.osm.options import ImportOptions
 
         with tempfile.TemporaryDirectory() as tmp:
             report = import_osm(
@@ -97,9 +98,9 @@ def run_child(reader: str, path: Path) -> dict[str, float]:
             )
         count = sum(report.layer_counts.values())
     elif reader == "osmium read":
-        from planner.osm_import import _keep_area
-        from planner.osm_read import read_osm
-        from planner.osm_tags import facility_service, walk_kind
+        from planner.osm.importer import _keep_area
+        from planner.osm.read import read_osm
+        from planner.osm.tags import facility_service, walk_kind
 
         extract = read_osm(
             path,

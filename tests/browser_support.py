@@ -225,7 +225,9 @@ def wait_for_map(page: Page, *, timeout_ms: float = 30_000) -> tuple[FrameLocato
     ``.leaflet-container`` inside it as visible.
     """
     page.wait_for_selector(MAP_IFRAME, state="attached", timeout=timeout_ms)
-    frame_locator = page.frame_locator(MAP_IFRAME)
+    # While a map is replaced the old iframe lingers beside the new one for a moment: the new
+    # one is the last (a strict locator over both would fail).
+    frame_locator = page.locator(MAP_IFRAME).last.content_frame
     frame_locator.locator(".leaflet-container").wait_for(state="visible", timeout=timeout_ms)
     frame = next(f for f in page.frames if "/component/streamlit_folium" in f.url)
     return frame_locator, frame

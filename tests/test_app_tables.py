@@ -1,4 +1,4 @@
-"""Display tables and explanations (planner.tables, planner.explain, analysis_views).
+"""Display tables and explanations (planner.presentation: tables, explain, views).
 
 Pure functions, tested without Streamlit on the tiny town folder (tests/data/tiny_town).
 """
@@ -12,11 +12,10 @@ import pandas as pd
 import pytest
 
 from planner.analysis import analyze_town
-from planner.analysis_views import residents_served_within, unit_classes, zone_project_text
-from planner.explain import coverage_by_service, explain_block
-from planner.i18n import t
 from planner.norms import load_norms
-from planner.tables import (
+from planner.presentation.catalogue import t
+from planner.presentation.explain import coverage_by_service, explain_block
+from planner.presentation.tables import (
     coverage_breakdown,
     district_table,
     facilities_table,
@@ -28,6 +27,7 @@ from planner.tables import (
     service_figures,
     traffic_light,
 )
+from planner.presentation.views import residents_served_within, unit_classes, zone_project_text
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from planner.cli import main
-from planner.export import GPKG_LAYERS
+from planner.cli.main import main
+from planner.exports.data import GPKG_LAYERS
 
 
 def test_analyze_writes_geopackage_and_csv(tiny_town_dir: Path, tmp_path: Path, capsys) -> None:
@@ -80,7 +80,7 @@ def test_gaps_prints_capacity_shortfall(tiny_town_dir: Path, capsys) -> None:
 def test_failed_export_leaves_no_partial_file(
     tiny_town_dir: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    from planner import export
+    from planner.exports import data as export
 
     def broken(frame):
         msg = "disk full"

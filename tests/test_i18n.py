@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.i18n import STRINGS, fmt_number, fmt_share, map_text, t
-from planner.map_style import STATUS_COLORS
+from planner.maps.style import STATUS_COLORS
 from planner.paths import PROJECT_ROOT
+from planner.presentation.catalogue import STRINGS, fmt_number, fmt_share, map_text, t
 
 CYRILLIC = re.compile("[а-яА-ЯёЁ]")
 LATIN_ONLY_RU = {
@@ -44,7 +44,7 @@ def test_every_key_used_in_the_code_exists():
     """Literal keys passed to t(...) in the UI and maps are all defined."""
     used: set[str] = set()
     files = [*Path(PROJECT_ROOT, "ui").rglob("*.py"), PROJECT_ROOT / "app.py"]
-    files += [PROJECT_ROOT / "planner" / name for name in ("analysis_map.py", "analysis_views.py")]
+    files += [*Path(PROJECT_ROOT, "planner").rglob("*.py")]
     for path in files:
         used |= set(re.findall(r'\bt\(\s*"([a-z_]+\.[a-z_./]+)"', path.read_text(encoding="utf-8")))
     assert used, "no t(...) calls found"

@@ -8,7 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from planner.cli import main
+from planner.cli.main import main
 from planner.errors import DataValidationError, Issue
 from planner.io import check_town, load_town
 from planner.norms import load_norms

@@ -14,9 +14,10 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import Point
 
-from planner.assets import LOCAL_ASSETS, AssetUrls, require_vendor_files, vendor_files
 from planner.errors import PlannerError
-from planner.map_style import (
+from planner.maps.assets import LOCAL_ASSETS, AssetUrls, require_vendor_files, vendor_files
+from planner.maps.base import build_map, population_density_per_ha
+from planner.maps.style import (
     BRIDGE_STYLE,
     DEFAULT_STREET,
     STREET_STYLES,
@@ -25,7 +26,6 @@ from planner.map_style import (
     escape_text,
     street_style,
 )
-from planner.maps import build_map, population_density_per_ha
 from planner.norms import load_norms
 from planner.paths import PROJECT_ROOT
 from tests.factories import X0, Y0, make_tiny_town, with_facilities
@@ -128,7 +128,9 @@ def test_missing_vendor_files_say_to_run_setup(tmp_path: Path):
 
 
 def test_maps_do_not_import_streamlit():
-    code = "import sys, planner.maps; assert 'streamlit' not in sys.modules, 'streamlit imported'"
+    code = (
+        "import sys, planner.maps.base; assert 'streamlit' not in sys.modules, 'streamlit imported'"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
     )
@@ -328,7 +330,7 @@ def test_attribution_is_on_the_map(tiny_html):
 
 
 # ---------------------------------------------------------------------------------------------
-# The analysis map (planner.analysis_map)
+# The analysis map (planner.maps.analysis)
 
 
 @pytest.fixture(scope="module")
@@ -339,7 +341,7 @@ def tiny_analysis(norms):
 
 
 def _analysis_html(analysis, **kwargs) -> str:
-    from planner.analysis_map import build_analysis_map
+    from planner.maps.analysis import build_analysis_map
 
     return build_analysis_map(analysis, **kwargs).get_root().render()
 
@@ -351,8 +353,8 @@ def _legend_colors(html: str) -> set[str]:
 @pytest.mark.parametrize("view", ["network", "radius", "disagree"])
 @pytest.mark.parametrize("service", ["kindergarten", "school", None])
 def test_analysis_legend_lists_exactly_the_classes_drawn(tiny_analysis, service, view):
-    from planner.analysis_views import unit_classes
-    from planner.map_style import STATUS_COLORS
+    from planner.maps.style import STATUS_COLORS
+    from planner.presentation.views import unit_classes
 
     html = _analysis_html(tiny_analysis, service=service, view=view)
     classes = set(unit_classes(tiny_analysis, service, view))
@@ -375,7 +377,7 @@ def test_analysis_legend_lists_exactly_the_classes_drawn(tiny_analysis, service,
 
 
 def _non_status_colors() -> set[str]:
-    from planner.map_style import LOAD_CLASSES, LOAD_UNKNOWN_COLOR
+    from planner.maps.style import LOAD_CLASSES, LOAD_UNKNOWN_COLOR
 
     return {c for _, _, c in LOAD_CLASSES} | {LOAD_UNKNOWN_COLOR}
 
@@ -389,7 +391,7 @@ def test_analysis_popup_shows_load_and_served_residents(tiny_analysis):
     load = f"{row['load']:,.0f} of {row['capacity']:,.0f}"
     assert load in html
     # The marker is coloured by its load class.
-    from planner.map_style import load_class
+    from planner.maps.style import load_class
 
     assert load_class(float(row["load_share"]))[1] in html
 

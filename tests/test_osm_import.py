@@ -20,19 +20,17 @@ import pytest
 import shapely
 
 from planner.analysis import analyze_town
-from planner.cli import main
+from planner.cli.main import main
 from planner.io import check_town, load_town
 from planner.norms import load_norms
-from planner.osm_import import (
-    ImportOptions,
-    ImportReport,
-    OsmImportError,
+from planner.osm.importer import (
     bbox_boundary,
     import_osm,
     load_boundary,
     parse_bbox,
 )
-from planner.osm_read import OsmReadError
+from planner.osm.options import ImportOptions, ImportReport, OsmImportError
+from planner.osm.read import OsmReadError
 
 DATA = Path(__file__).parent / "data" / "osm"
 EDGE = DATA / "edge_town.osm"

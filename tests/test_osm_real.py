@@ -17,7 +17,8 @@ import shapely
 from planner.analysis import analyze_town
 from planner.io import check_town
 from planner.norms import load_norms
-from planner.osm_import import ImportOptions, ImportReport, bbox_boundary, import_osm, parse_bbox
+from planner.osm.importer import bbox_boundary, import_osm, parse_bbox
+from planner.osm.options import ImportOptions, ImportReport
 
 HELSINKI_BBOX = "24.935,60.164,24.954,60.179"
 

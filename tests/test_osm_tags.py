@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.norms import SERVICE_KEYS
-from planner.osm_merge import name_similarity
-from planner.osm_population import largest_remainder, split_cohorts
-from planner.osm_tags import (
+from planner.osm.merge import name_similarity
+from planner.osm.population import largest_remainder, split_cohorts
+from planner.osm.tags import (
     CAPACITY_RULES,
     FACILITY_RULES,
     facility_service,

@@ -468,11 +468,3 @@ def test_result_is_deterministic() -> None:
     second = solve_provision(demand, capacity, pairs, limit_m=LIMIT_M)
     pd.testing.assert_frame_equal(first.links, second.links)
     _check_invariants(demand, capacity, pairs, first)
-
-
-def test_demand_docstring_example_runs() -> None:
-    import doctest
-
-    import planner.demand
-
-    assert doctest.testmod(planner.demand).failed == 0

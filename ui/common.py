@@ -9,7 +9,7 @@ import streamlit as st
 
 from planner.analysis import TownAnalysis
 from planner.errors import DataValidationError, Issue, PlannerError
-from planner.i18n import t
+from planner.presentation.catalogue import t
 from ui.state import Context
 
 logger = logging.getLogger(__name__)

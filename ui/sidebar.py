@@ -11,10 +11,10 @@ from dataclasses import replace
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.i18n import LANGUAGES, Lang, as_lang, t
 from planner.norms import available_norm_sets
 from planner.paths import default_town_dir
-from planner.tables import district_names
+from planner.presentation.catalogue import LANGUAGES, Lang, as_lang, t
+from planner.presentation.tables import district_names
 from ui.common import md_escape
 from ui.state import (
     ALL,

@@ -14,11 +14,11 @@ from pathlib import Path
 import streamlit as st
 
 from planner.analysis import TownAnalysis, analyze_town
-from planner.i18n import Lang
 from planner.io import load_town
 from planner.model import Town
 from planner.network import WalkGraph, build_walk_graph
 from planner.norms import NormSet, load_norms
+from planner.presentation.catalogue import Lang
 
 ALL = "__all__"
 """Select-box value meaning "all services" / "all districts"."""

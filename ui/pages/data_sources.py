@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from planner.analysis import TownAnalysis
-from planner.i18n import fmt_number, fmt_share, t
+from planner.presentation.catalogue import fmt_number, fmt_share, t
+from planner.presentation.tables import norms_table, provenance_table
 from planner.summary import town_summary
-from planner.tables import norms_table, provenance_table
 from ui.common import md_escape, page_header
 from ui.state import Context
 

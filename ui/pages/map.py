@@ -13,13 +13,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from planner.analysis import TownAnalysis
-from planner.analysis_map import build_analysis_map
-from planner.analysis_views import VIEWS, MapView
-from planner.assets import require_vendor_files
 from planner.errors import PlannerError
-from planner.explain import coverage_by_service, explain_block
-from planner.i18n import t
 from planner.locate import Bounds, district_bounds, unit_at, zone_bounds
+from planner.maps.analysis import build_analysis_map
+from planner.maps.assets import require_vendor_files
+from planner.presentation.catalogue import t
+from planner.presentation.explain import coverage_by_service, explain_block
+from planner.presentation.views import VIEWS, MapView
 from ui.common import md_escape, page_header
 from ui.state import Context
 

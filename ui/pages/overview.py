@@ -8,10 +8,9 @@ import altair as alt
 import streamlit as st
 
 from planner.analysis import ServiceResult, TownAnalysis
-from planner.i18n import Lang, fmt_number, fmt_share, t
-from planner.map_style import STATUS_COLORS
-from planner.summary import town_summary
-from planner.tables import (
+from planner.maps.style import STATUS_COLORS
+from planner.presentation.catalogue import Lang, fmt_number, fmt_share, t
+from planner.presentation.tables import (
     LIGHT_COLORS,
     LIGHTS,
     coverage_breakdown,
@@ -22,6 +21,7 @@ from planner.tables import (
     service_label,
     traffic_light,
 )
+from planner.summary import town_summary
 from ui.common import md_escape, page_header
 from ui.state import Context
 

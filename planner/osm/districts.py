@@ -14,8 +14,8 @@ import geopandas as gpd
 import shapely
 
 from planner.config import DISPLAY_CRS
-from planner.osm_read import OsmFeature
-from planner.osm_tags import DISTRICT_PLACES, district_place, names
+from planner.osm.read import OsmFeature
+from planner.osm.tags import DISTRICT_PLACES, district_place, names
 
 DISTRICT_COLUMNS = ("id", "name", "name_ru", "provenance", "source")
 REST_ID = "district-rest"

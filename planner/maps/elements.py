@@ -2,7 +2,7 @@
 
 They are branca ``MacroElement``s whose scripts run inside the map's own script, so they work
 the same in st_folium's iframe, in ``Map.save()`` output and in a standalone export. All data
-text reaching them must already be escaped (``planner.map_style.escape_text``); they insert
+text reaching them must already be escaped (``planner.maps.style.escape_text``); they insert
 their strings with Jinja's ``tojson`` filter, which also escapes ``<``, ``>`` and ``&`` for
 ``<script>`` blocks.
 """
@@ -18,7 +18,7 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
-from planner.map_style import LineStyle, MapLabels, escape_text, format_count
+from planner.maps.style import LineStyle, MapLabels, escape_text, format_count
 
 if TYPE_CHECKING:
     from planner.norms import NormSet
@@ -83,7 +83,7 @@ def legend_html(
     Parameters
     ----------
     text
-        Interface strings (``planner.map_style.map_text``).
+        Interface strings (``planner.maps.style.map_text``).
     services
         The services drawn, in order; exactly these are listed.
     status_notes

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from planner.analysis import ServiceResult, TownAnalysis
-from planner.i18n import Lang, fmt_number, t
-from planner.map_style import STATUS_COLORS
+from planner.maps.style import STATUS_COLORS
 from planner.norms import ServiceNorm
+from planner.presentation.catalogue import Lang, fmt_number, t
 
 MapView = Literal["network", "radius", "disagree"]
 VIEWS: tuple[MapView, ...] = ("network", "radius", "disagree")

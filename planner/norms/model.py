@@ -1,11 +1,12 @@
-"""Normative sets: service radii, walking limits, demand and minimum counts, loaded from TOML.
+"""Normative sets as immutable values: service radii, walking limits, demand, minimum counts.
 
 A norm set is data (``geodata/norms/<key>.toml``), so every number the planner shows can be
-traced to its document and clause. ``load_norms`` parses a file, validates all of it at once
-(``planner.norms_schema``) and returns an immutable, hashable ``NormSet``.
+traced to its document and clause. ``planner.norms.loading.load_norms`` parses a file, validates
+all of it at once (``planner.norms.schema``) and returns a hashable ``NormSet`` defined here.
 
 Examples
 --------
+>>> from planner.norms import load_norms
 >>> norms = load_norms("sp42_small_town")
 >>> norms.services["kindergarten"].radius_m
 500.0
@@ -16,7 +17,6 @@ Examples
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +24,7 @@ from typing import Literal, TypeVar
 
 import pandas as pd
 
-from planner.errors import DataValidationError, Issue, NormsError
-from planner.paths import norms_dir
+from planner.errors import NormsError
 
 __all__ = [
     "DEFAULT_NORM_SET",
@@ -38,8 +37,6 @@ __all__ = [
     "NormSet",
     "ServiceNorm",
     "Source",
-    "available_norm_sets",
-    "load_norms",
 ]
 
 Category = Literal["education", "health", "culture", "sport"]
@@ -344,73 +341,3 @@ class NormSet:
         """
         pairs = ((norm, norm.required_count(population)) for norm in self.services.values())
         return [(norm, count) for norm, count in pairs if count > 0]
-
-
-def available_norm_sets(folder: Path | None = None) -> list[str]:
-    """Return the names of the norm sets (``*.toml`` stems) in ``folder``, sorted.
-
-    Parameters
-    ----------
-    folder
-        Folder of norm sets; defaults to ``planner.paths.norms_dir()``.
-    """
-    folder = norms_dir() if folder is None else folder
-    return sorted(path.stem for path in folder.glob("*.toml")) if folder.is_dir() else []
-
-
-def load_norms(
-    name_or_path: str | Path = DEFAULT_NORM_SET, *, folder: Path | None = None
-) -> NormSet:
-    """Load and validate a norm set by name or by file path.
-
-    Parameters
-    ----------
-    name_or_path
-        A set name (a ``*.toml`` stem in ``folder``) or a path to a ``.toml`` file.
-    folder
-        Folder of named sets; defaults to ``planner.paths.norms_dir()``.
-
-    Returns
-    -------
-    NormSet
-        The validated, immutable set.
-
-    Raises
-    ------
-    NormsError
-        The name is unknown (the message lists the available sets) or the file is missing.
-    DataValidationError
-        The file is not valid TOML or breaks the schema; ``issues`` lists every problem.
-    """
-    # The schema module builds NormSet objects, so it imports this one; import it here, not above.
-    from planner.norms_schema import build_norm_set, validate_norm_data
-
-    path = _resolve(name_or_path, folder)
-    try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        issue = Issue(str(path), f"Not valid UTF-8 TOML: {err}.", "Fix the syntax at that place.")
-        msg = f"Norm set {path} cannot be read"
-        raise DataValidationError(msg, [issue]) from err
-    issues = validate_norm_data(data, file=str(path), expected_key=path.stem)
-    if issues:
-        msg = f"Norm set {path} is invalid"
-        raise DataValidationError(msg, issues)
-    return build_norm_set(data, path)
-
-
-def _resolve(name_or_path: str | Path, folder: Path | None) -> Path:
-    text = str(name_or_path)
-    if isinstance(name_or_path, Path) or text.endswith(".toml") or "/" in text or "\\" in text:
-        path = Path(name_or_path)
-        if not path.is_file():
-            msg = f"Norm set file {path} does not exist. Check the path."
-            raise NormsError(msg)
-        return path
-    folder = norms_dir() if folder is None else folder
-    path = folder / f"{text}.toml"
-    if not path.is_file():
-        names = ", ".join(available_norm_sets(folder)) or "none"
-        msg = f"Unknown norm set {text!r} in {folder}. Available sets: {names}."
-        raise NormsError(msg)
-    return path

@@ -11,7 +11,7 @@ Reader: **pyosmium** (PyPI ``osmium``, libosmium 2.23), chosen over the alternat
   relations exactly as the OSM renderers do, tells ways from relations by id, and keeps the node
   ids that say where ways really join (a footbridge over a road shares no node with it);
 - *formats*: one reader for ``.osm.pbf``, ``.osm`` and ``.osm.bz2``/``.gz``; an Overpass JSON
-  export is turned into an OSM file first (``planner.osm_overpass``) and read the same way.
+  export is turned into an OSM file first (``planner.osm.overpass``) and read the same way.
 
 GDAL's OSM driver (through pyogrio, already installed) reads PBF too, but it flattens tags into a
 fixed column set (``other_tags`` as one hstore string), drops node ids (so shared junctions must be
@@ -33,7 +33,7 @@ import osmium
 import shapely
 
 from planner.errors import PlannerError
-from planner.osm_tags import READ_KEYS, Tags
+from planner.osm.tags import READ_KEYS, Tags
 
 Progress = Callable[[float, str], None]
 BBox = tuple[float, float, float, float]
@@ -173,7 +173,7 @@ def _as_osm_file(path: Path) -> Iterator[tuple[Path, str]]:
     if not _is_json(path):
         yield path, ""
         return
-    from planner.osm_overpass import overpass_json_to_osm
+    from planner.osm.overpass import overpass_json_to_osm
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -1,6 +1,6 @@
 """How maps look and read: colours, line styles, density classes, interface text, escaping.
 
-Pure data and small functions shared by ``planner.maps`` (layers) and ``planner.map_elements``
+Pure data and small functions shared by ``planner.maps.base`` (layers) and ``planner.maps.elements``
 (legend and page elements); exports and static figures can use the same colours.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 
 from branca.colormap import StepColormap
 
-from planner import i18n
-from planner.i18n import Lang
+from planner.presentation import catalogue
+from planner.presentation.catalogue import Lang
 
 MapLabels = Lang
 
@@ -110,7 +110,8 @@ STATUS_COLORS: dict[str, str] = {
 }
 """Fill colour of residential blocks by coverage class (ColorBrewer RdYlGn / PiYG hues).
 
-Keys are ``planner.i18n`` ``status.*`` keys; the legend lists only the classes drawn."""
+Keys are ``status.*`` keys of ``planner.presentation.catalogue``; the legend lists only the
+classes drawn."""
 
 LOAD_CLASSES: tuple[tuple[float, str, str], ...] = (
     (0.7, "low", "#1a9850"),
@@ -127,7 +128,7 @@ GAP_COLOR = "#b2182b"
 
 def map_text(labels: MapLabels) -> Mapping[str, str]:
     """Return the map's interface strings (layer names, legend, popup fields) in a language."""
-    return i18n.map_text(labels)
+    return catalogue.map_text(labels)
 
 
 def escape_text(value: object) -> str:
@@ -153,7 +154,7 @@ def density_colormap() -> StepColormap:
 
     Classes start at ``DENSITY_BREAKS_PER_HA``; values above the last break take the last
     colour. Only the colour function is used: a branca colormap added to a map would make
-    st_folium load d3 from a CDN, so the legend is drawn by ``planner.map_elements`` instead.
+    st_folium load d3 from a CDN, so the legend is drawn by ``planner.maps.elements`` instead.
     """
     top = DENSITY_BREAKS_PER_HA[-1] * 2
     return StepColormap(

@@ -88,7 +88,7 @@ def merge_curated(
     Parameters
     ----------
     osm
-        OSM facilities (``planner.osm_facilities.FACILITY_COLUMNS``), EPSG:4326 points.
+        OSM facilities (``planner.osm.facilities.FACILITY_COLUMNS``), EPSG:4326 points.
     curated_path
         The curated layer (GeoJSON with the facilities columns of the data contract).
     boundary

@@ -1,9 +1,9 @@
 """Display tables of the dashboard, in English or Russian (no Streamlit here).
 
 Each function turns ``planner`` results into a ``pandas.DataFrame`` whose column headers are
-already translated (``planner.i18n``); the pages only render them. Numbers stay numbers so that
-``st.dataframe`` sorts them correctly; data text (names, addresses, sources) is passed through
-as text, and ``st.dataframe`` shows it as text.
+already translated (``planner.presentation.catalogue``); the pages only render them. Numbers
+stay numbers so that ``st.dataframe`` sorts them correctly; data text (names, addresses,
+sources) is passed through as text, and ``st.dataframe`` shows it as text.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 
 from planner.analysis import FAIR_SHARE, GOOD_SHARE, ServiceResult, TownAnalysis
-from planner.analysis_views import residents_served_within, zone_project_text
-from planner.i18n import Lang, t
 from planner.layers import LAYER_SPECS, MODELLED_PROVENANCES, PROVENANCES
 from planner.locate import district_of_points
 from planner.model import Town
 from planner.norms import NormSet
+from planner.presentation.catalogue import Lang, t
+from planner.presentation.views import residents_served_within, zone_project_text
 
 LIGHTS = {"good": "✔", "fair": "▲", "poor": "✖", "n/a": "–"}
 """Symbols of the service statuses in tables (plain Unicode: no colour-emoji font needed)."""

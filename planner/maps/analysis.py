@@ -1,6 +1,6 @@
 """The analysis map: coverage, catchments, gap zones and facility loads for one service or all.
 
-``build_analysis_map`` draws a ``TownAnalysis`` on the offline town map (``planner.maps``):
+``build_analysis_map`` draws a ``TownAnalysis`` on the offline town map (``planner.maps.base``):
 
 - residential blocks coloured by coverage class for the chosen view (``unit_classes``):
   ``network`` (capacity-aware provision, or walking distance for services without demand),
@@ -26,19 +26,22 @@ import geopandas as gpd
 import pandas as pd
 
 from planner.analysis import ServiceResult, TownAnalysis
-from planner.analysis_views import (
-    CLASS_ORDER,
-    MapView,
-    residents_served_within,
-    unit_classes,
-    zone_project_text,
-)
-from planner.assets import STATIC_VENDOR_URL
 from planner.crs import to_display_crs
-from planner.i18n import Lang, fmt_number, fmt_share, t
 from planner.locate import Bounds
-from planner.map_elements import Attribution, Legend, Swatch, facility_popup, legend_html
-from planner.map_style import (
+from planner.maps.assets import STATIC_VENDOR_URL
+from planner.maps.base import (
+    add_context_layers,
+    add_facilities_by_service,
+    add_line_layers,
+    display_bounds,
+    fit_view,
+    geojson_features,
+    legend_lines,
+    new_map,
+    status_notes,
+)
+from planner.maps.elements import Attribution, Legend, Swatch, facility_popup, legend_html
+from planner.maps.style import (
     CATCHMENT_COLOR,
     COORDINATE_DECIMALS,
     GAP_COLOR,
@@ -50,18 +53,15 @@ from planner.map_style import (
     load_class,
     map_text,
 )
-from planner.maps import (
-    add_context_layers,
-    add_facilities_by_service,
-    add_line_layers,
-    display_bounds,
-    fit_view,
-    geojson_features,
-    legend_lines,
-    new_map,
-    status_notes,
-)
 from planner.model import Town
+from planner.presentation.catalogue import Lang, fmt_number, fmt_share, t
+from planner.presentation.views import (
+    CLASS_ORDER,
+    MapView,
+    residents_served_within,
+    unit_classes,
+    zone_project_text,
+)
 
 MARKER_RADIUS_PX = (5.0, 15.0)
 """Smallest and largest facility marker radius; the area grows with capacity."""
@@ -97,7 +97,7 @@ def build_analysis_map(
     focus
         Bounds to fit the view to (a gap zone, a district); default the whole town.
     asset_base_url, online_basemap
-        As for ``planner.maps.build_map``.
+        As for ``planner.maps.base.build_map``.
 
     Returns
     -------

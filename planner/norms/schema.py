@@ -19,7 +19,7 @@ from typing import Any, Literal, cast, get_args
 from planner.config import DEFAULT_WALK_SPEED_M_MIN, ELDERLY_WALK_SPEED_M_MIN
 from planner.errors import Issue
 from planner.layers import COHORT_COLUMNS
-from planner.norms import (
+from planner.norms.model import (
     Category,
     Confidence,
     DemandRule,

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner import __version__
+from planner.cli.osm import add_import_osm_parser
 from planner.errors import Issue, PlannerError
 from planner.io import check_town, load_town, read_town_meta
 from planner.layers import PROVENANCES
-from planner.osm_cli import add_import_osm_parser
 from planner.paths import default_town_dir
 from planner.summary import TownSummary, town_summary
 
@@ -246,7 +246,7 @@ def _progress_printer() -> Callable[[float, str], None]:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from planner.export import export_geopackage, export_tables
+    from planner.exports.data import export_geopackage, export_tables
 
     analysis = _run_analysis(args, with_catchments=True)
     out: Path = args.out
@@ -269,7 +269,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from planner.explain import explain_block
+    from planner.presentation.explain import explain_block
 
     service = args.service
     args.service = [service]

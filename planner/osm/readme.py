@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from planner.config import OSM_ATTRIBUTION
 
 if TYPE_CHECKING:
-    from planner.osm_import import ImportOptions, ImportReport
+    from planner.osm.options import ImportOptions, ImportReport
 
 
 def town_readme(report: ImportReport, options: ImportOptions, extract: Path, source: str) -> str:
@@ -34,7 +34,7 @@ def town_readme(report: ImportReport, options: ImportOptions, extract: Path, sou
         "",
         "## How each layer was made",
         "",
-        f"- **streets**: walkable OSM ways (planner/osm_tags.py `walk_kind`), split where they "
+        f"- **streets**: walkable OSM ways (planner/osm/tags.py `walk_kind`), split where they "
         f"share a node, cut to the boundary plus {options.margin_m:g} m; "
         f"{report.street_components} connected piece(s), the largest holding "
         f"{report.largest_component_share:.1%} of the junctions.",

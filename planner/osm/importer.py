@@ -1,6 +1,6 @@
 """Import a town from an OpenStreetMap extract into a town folder (the data contract).
 
-``import_osm`` reads the extract once (``planner.osm_read``), keeps what lies in the boundary
+``import_osm`` reads the extract once (``planner.osm.read``), keeps what lies in the boundary
 plus a margin, and writes ``boundary``, ``streets``, ``residential``, ``facilities`` and
 ``districts`` GeoJSON, ``town.toml`` and a README with the licence, then validates the folder with
 ``planner.io.check_town``. Every OSM feature has provenance ``osm``, its OSM id and the extract's
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,23 +20,27 @@ import pyogrio
 import shapely
 
 from planner.config import DISPLAY_CRS, OSM_ATTRIBUTION
-from planner.errors import Issue, PlannerError
 from planner.io import check_town
 from planner.layers import COHORT_COLUMNS, PROVENANCES
 from planner.network import build_walk_graph
-from planner.norms import DEFAULT_NORM_SET, load_norms
-from planner.osm_districts import assign_district, build_districts
-from planner.osm_facilities import build_facilities, facilities_by_service
-from planner.osm_merge import MergeReport, merge_curated
-from planner.osm_population import (
-    ResidentialAssumptions,
+from planner.norms import load_norms
+from planner.osm.districts import assign_district, build_districts
+from planner.osm.facilities import build_facilities, facilities_by_service
+from planner.osm.merge import merge_curated
+from planner.osm.options import (
+    Boundary,
+    ImportOptions,
+    ImportReport,
+    OsmImportError,
+)
+from planner.osm.population import (
     ResidentialEstimate,
     estimate_residents,
 )
-from planner.osm_read import BBox, OsmFeature, read_osm
-from planner.osm_readme import town_readme
-from planner.osm_streets import build_streets
-from planner.osm_tags import (
+from planner.osm.read import BBox, OsmFeature, read_osm
+from planner.osm.readme import town_readme
+from planner.osm.streets import build_streets
+from planner.osm.tags import (
     GROUNDS_SERVICES,
     Tags,
     district_place,
@@ -50,10 +54,6 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[float, str], None]
 
-DEFAULT_MARGIN_M = 300.0
-"""Streets are kept this far beyond the boundary, so homes at the edge reach facilities around
-the outside of town and the network does not end at an arbitrary line."""
-
 WRITTEN_FILES = (
     "town.toml",
     "README.md",
@@ -65,109 +65,6 @@ WRITTEN_FILES = (
 )
 STALE_LAYERS = ("water.geojson", "rail.geojson")
 """Optional layers an import does not write: removed on ``overwrite`` so no model data linger."""
-
-
-class OsmImportError(PlannerError, ValueError):
-    """The extract and the boundary do not give a usable town (nothing inside, bad options)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Boundary:
-    """The town boundary in lon/lat, with its provenance and source for ``boundary.geojson``."""
-
-    shape: shapely.Geometry
-    provenance: str
-    source: str
-
-
-@dataclass(frozen=True, slots=True)
-class ImportOptions:
-    """Choices of an import; every default is documented in docs/osm-import.md.
-
-    Attributes
-    ----------
-    name, name_ru
-        Town name (``name_ru`` defaults to ``name`` when that is Cyrillic, else "").
-    population
-        The official total to scale residents to; ``None`` keeps the floor-area estimate.
-    population_year
-        Year of that figure; default the extract's year.
-    margin_m
-        How far beyond the boundary streets are kept.
-    norms
-        The norm set the facilities are checked against and the town's default.
-    assumptions
-        Defaults of the population estimate.
-    keep_facilities
-        A curated facilities layer to keep (matched to OSM facilities by ``planner.osm_merge``).
-    overwrite
-        Replace the layers of an existing town folder.
-    """
-
-    name: str
-    name_ru: str = ""
-    population: int | None = None
-    population_year: int | None = None
-    margin_m: float = DEFAULT_MARGIN_M
-    norms: str = DEFAULT_NORM_SET
-    assumptions: ResidentialAssumptions = field(default_factory=ResidentialAssumptions)
-    keep_facilities: Path | None = None
-    overwrite: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    """What an import wrote and found.
-
-    Attributes
-    ----------
-    folder
-        The town folder written.
-    timestamp, timestamp_basis
-        When the extract's data are from, and whether the header or the newest object says so.
-    layer_counts
-        Features written per layer.
-    street_components, largest_component_share
-        Connected pieces of the walking network, and the share of nodes in the largest.
-    incomplete_relations
-        Multipolygon relations that could not be built (members missing from the extract).
-    merged_duplicates
-        Facilities mapped twice (grounds and building), merged into one.
-    untagged_levels
-        Residential buildings whose number of levels was assumed.
-    estimated_population, population, scale_factor
-        The floor-area estimate, the total written, and the factor between them.
-    facilities_by_service
-        Facilities written per service.
-    capacity_estimates
-        Facilities whose capacity is estimated.
-    merge
-        The curated-facilities match report, when a curated layer was kept.
-    issues
-        Everything ``check_town`` reported on the written folder.
-    """
-
-    folder: Path
-    timestamp: str
-    timestamp_basis: str
-    layer_counts: dict[str, int]
-    street_components: int
-    largest_component_share: float
-    incomplete_relations: list[str]
-    merged_duplicates: list[str]
-    untagged_levels: int
-    estimated_population: float
-    population: int
-    scale_factor: float
-    facilities_by_service: dict[str, int]
-    capacity_estimates: int
-    merge: MergeReport | None
-    issues: list[Issue]
-
-    @property
-    def errors(self) -> list[Issue]:
-        """The blocking issues of the written folder (none when the import is usable)."""
-        return [i for i in self.issues if i.severity == "error"]
 
 
 def import_osm(
@@ -202,7 +99,7 @@ def import_osm(
     ------
     OsmImportError
         If the folder is not empty, or nothing walkable or residential lies in the boundary.
-    planner.osm_read.OsmReadError
+    planner.osm.read.OsmReadError
         If the extract cannot be read.
     """
     report = progress or (lambda _f, _m: None)

@@ -1,9 +1,7 @@
 """The ``planner import-osm`` subcommand: OpenStreetMap extract in, town folder out.
 
-Like planner/cli.py, this module talks to the user, so it prints (hence the ruff directive).
+Like planner/cli/main.py, this module talks to the user, so it prints (hence the ruff directive).
 """
-
-# ruff: noqa: T201
 
 from __future__ import annotations
 
@@ -14,17 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from planner.norms import DEFAULT_NORM_SET
-from planner.osm_import import (
-    DEFAULT_MARGIN_M,
-    ImportOptions,
-    ImportReport,
-    OsmImportError,
-    bbox_boundary,
-    import_osm,
-    load_boundary,
-    parse_bbox,
-)
-from planner.osm_population import DEFAULT_COHORT_SHARES, ResidentialAssumptions
+from planner.osm.importer import bbox_boundary, import_osm, load_boundary, parse_bbox
+from planner.osm.options import DEFAULT_MARGIN_M, ImportOptions, ImportReport, OsmImportError
+from planner.osm.population import DEFAULT_COHORT_SHARES, ResidentialAssumptions
 
 EXIT_INVALID = 1
 

@@ -17,8 +17,8 @@ import shapely
 from shapely.prepared import prep
 
 from planner.config import DISPLAY_CRS
-from planner.osm_read import OsmLine
-from planner.osm_tags import walk_kind
+from planner.osm.read import OsmLine
+from planner.osm.tags import walk_kind
 
 STREET_COLUMNS = ("id", "kind", "name", "provenance", "osm_id", "source")
 

@@ -2,15 +2,15 @@
 
 ``build_map`` is the only place where layers are reprojected to lon/lat (EPSG:4326). Every map:
 
-- loads Leaflet and jQuery from local URLs (``planner.assets``), never a CDN, and has no tiles
+- loads Leaflet and jQuery from local URLs (``planner.maps.assets``), never a CDN, and has no tiles
   unless an online basemap is asked for, so the town's own layers are the basemap;
 - HTML-escapes every text that comes from the data (names, addresses, sources) before it reaches
-  a popup, tooltip, label or the legend (``planner.map_style.escape_text``);
+  a popup, tooltip, label or the legend (``planner.maps.style.escape_text``);
 - carries the town's attribution line and a legend listing exactly the services drawn.
 
 Nothing here imports Streamlit: the app passes the map to ``st_folium``, and exports render it.
-Styles and interface text live in ``planner.map_style``, legend and page elements in
-``planner.map_elements``.
+Styles and interface text live in ``planner.maps.style``, legend and page elements in
+``planner.maps.elements``.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from planner.assets import STATIC_VENDOR_URL, AssetUrls
 from planner.crs import require_projected, to_display_crs
-from planner.map_elements import (
+from planner.maps.assets import STATIC_VENDOR_URL, AssetUrls
+from planner.maps.elements import (
     Attribution,
     DrawnService,
     IconImagePath,
@@ -37,7 +37,7 @@ from planner.map_elements import (
     facility_popup,
     legend_html,
 )
-from planner.map_style import (
+from planner.maps.style import (
     BOUNDARY_COLOR,
     BRIDGE_STYLE,
     CATEGORY_COLORS,

@@ -2,7 +2,7 @@
 
 Overpass ``out geom`` gives ways their coordinates inline and relation members their own
 geometry, often without the member ways as separate elements. Writing them out as ordinary
-nodes, ways and relations lets one reader (``planner.osm_read``) and one area assembler serve
+nodes, ways and relations lets one reader (``planner.osm.read``) and one area assembler serve
 every input format. Member coordinates without a node id get a synthetic id per distinct
 coordinate, so consecutive member ways of a ring still join at their shared end points.
 """

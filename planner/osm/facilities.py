@@ -1,6 +1,6 @@
 """Facilities from OpenStreetMap objects: service, point on surface, capacity, names.
 
-Services come from ``planner.osm_tags.FACILITY_RULES``; areas become a point on their surface;
+Services come from ``planner.osm.tags.FACILITY_RULES``; areas become a point on their surface;
 capacity is read from the tags the service's ``CapacityRule`` names, else estimated (and
 ``capacity_basis`` says ``estimate``, with the reason in ``note``). When one facility is mapped
 twice — a school's grounds tagged ``amenity=school`` and its building tagged the same, or a node
@@ -18,8 +18,8 @@ import pandas as pd
 import shapely
 
 from planner.config import DISPLAY_CRS
-from planner.osm_read import OsmFeature
-from planner.osm_tags import CAPACITY_RULES, address, facility_service, names, parse_number
+from planner.osm.read import OsmFeature
+from planner.osm.tags import CAPACITY_RULES, address, facility_service, names, parse_number
 
 FACILITY_COLUMNS = (
     "id",
@@ -174,7 +174,7 @@ def _capacity(service: str, tags: dict[str, str], area_m2: float) -> tuple[float
 
 
 def _matched_tag(tags: dict[str, str]) -> tuple[str, str]:
-    from planner.osm_tags import FACILITY_RULES
+    from planner.osm.tags import FACILITY_RULES
 
     for key, value, _ in FACILITY_RULES:
         if tags.get(key) == value:

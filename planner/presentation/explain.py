@@ -16,10 +16,10 @@ from typing import Any
 import pandas as pd
 
 from planner.analysis import WEAK_TIER_FACTOR, TownAnalysis
-from planner.analysis_views import unit_classes
-from planner.i18n import Lang, fmt_number, t
+from planner.presentation.catalogue import Lang, fmt_number, t
+from planner.presentation.tables import district_names, service_label
+from planner.presentation.views import unit_classes
 from planner.provision import UnitExplanation, explain_unit
-from planner.tables import district_names, service_label
 
 
 @dataclass(frozen=True, slots=True)

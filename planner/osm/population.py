@@ -1,6 +1,6 @@
 """Residents per OpenStreetMap building: floor area over living space per person, then scaled.
 
-For each residential building (``planner.osm_tags.housing_type``)::
+For each residential building (``planner.osm.tags.housing_type``)::
 
     residents = footprint_m2 × levels × residential_share[housing] ÷ living_area_per_person_m2
 
@@ -20,7 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from planner.layers import COHORT_COLUMNS
-from planner.osm_tags import HousingType, housing_type, parse_number
+from planner.osm.tags import HousingType, housing_type, parse_number
 
 # fmt: off
 DEFAULT_COHORT_SHARES: tuple[float, ...] = (0.07, 0.135, 0.63, 0.165)

@@ -1,0 +1,5 @@
+"""The ``planner`` command line (one module per group of subcommands)."""
+
+from planner.cli.main import main
+
+__all__ = ["main"]

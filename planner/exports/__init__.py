@@ -1,0 +1,1 @@
+"""Files for officials and GIS: result layers and tables written atomically."""

@@ -1,0 +1,1 @@
+"""Folium maps: town and analysis layers, their styles, and the locally served Leaflet files."""
