@@ -462,7 +462,7 @@ def compare(
     exact_m = nx_on_planner_graph(net, town, services)
     exact_diff = np.abs(exact_m - planner_m)[np.isfinite(planner_m)]
     fac_existing = town.facilities["status"].to_numpy() == "existing"
-    fac_pos = net.destination_positions(town.facilities["id"].to_numpy()[fac_existing])
+    fac_pos = net.destinations.positions(town.facilities["id"].to_numpy()[fac_existing])
 
     rows = order[:done]
     both = np.isfinite(planner_m[rows]) & np.isfinite(per_unit_m[rows])
@@ -493,9 +493,9 @@ def compare(
         "same_reachability": reach_agree,
         "exact_max_diff_m": float(exact_diff.max(initial=0.0)),
         "exact_reach_same": bool(np.array_equal(np.isfinite(exact_m), np.isfinite(planner_m))),
-        "unit_connector_edge_m": float(net.connector_m_origin.mean()),
+        "unit_connector_edge_m": float(net.origins.connector_m.mean()),
         "unit_connector_node_m": float(base.unit_connector_m.mean()),
-        "fac_connector_edge_m": float(net.connector_m_destination[fac_pos].mean()),
+        "fac_connector_edge_m": float(net.destinations.connector_m[fac_pos].mean()),
         "fac_connector_node_m": float(base.facility_connector_m.mean()),
     }
 
@@ -510,13 +510,13 @@ def nx_on_planner_graph(
     """
     graph = nx.from_scipy_sparse_array(net.adjacency, edge_attribute="length")
     fac = town.facilities[town.facilities["status"] == "existing"]
-    origin_node = net.origin_node[net.origin_positions(town.residential["id"].to_numpy())]
+    origin_node = net.origins.node[net.origins.positions(town.residential["id"].to_numpy())]
     out = np.full((len(origin_node), len(services)), np.inf)
     for j, key in enumerate(services):
         ids = fac.loc[fac["service"] == key, "id"].to_numpy()
         if not len(ids):
             continue
-        sources = {int(n) for n in net.destination_node[net.destination_positions(ids)]}
+        sources = {int(n) for n in net.destinations.node[net.destinations.positions(ids)]}
         lengths = nx.multi_source_dijkstra_path_length(graph, sources, weight="length")
         out[:, j] = [lengths.get(int(n), math.inf) for n in origin_node]
     return out

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_FAR_CONNECTOR_M",
     "AccessNetwork",
+    "Attachment",
     "build_access_network",
     "build_town_access_network",
     "label_pairs",
@@ -64,11 +65,61 @@ _CHUNK_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class Attachment:
+    """One side of an access network (its origins or its destinations) attached to the streets.
+
+    Every array is indexed by *position*: ``ids[i]`` is the id of the i-th point, ``node[i]`` its
+    node in ``AccessNetwork.adjacency``, and so on.
+
+    Attributes
+    ----------
+    kind
+        ``"origin"`` or ``"destination"`` (used in error messages and ``far_points``).
+    ids
+        Ids of the points (the index of the GeoSeries they came from).
+    xy
+        The points' own coordinates, shape (k, 2).
+    node
+        The node standing for each point (its leaf, or the snapped node when on a street).
+    snap_node
+        The node on the street each point is attached to.
+    snap_xy
+        The nearest point of the street network to each point, shape (k, 2).
+    edge
+        Position in ``AccessNetwork.edge_nodes`` of the edge each point snapped to.
+    along_m
+        Distance of the snapped point from ``edge_nodes[edge, 0]`` along that edge, metres.
+    connector_m
+        Length of the connector from the point to its snapped point, metres.
+    """
+
+    kind: str
+    ids: npt.NDArray[np.object_]
+    xy: FloatArray
+    node: IntArray
+    snap_node: IntArray
+    snap_xy: FloatArray
+    edge: IntArray
+    along_m: FloatArray
+    connector_m: FloatArray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def positions(self, ids: npt.ArrayLike) -> IntArray:
+        """Return the positions of points given by id.
+
+        Raises
+        ------
+        NetworkError
+            If an id is not a point of this side (the network was built for other data).
+        """
+        return _positions(self.ids, ids, self.kind)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class AccessNetwork:
     """The walking graph augmented with origins and destinations.
-
-    Origin and destination arrays are indexed by *position*: ``origin_ids[i]`` is the id of the
-    i-th origin, ``origin_node[i]`` its node in ``adjacency``, and so on.
 
     Attributes
     ----------
@@ -82,23 +133,9 @@ class AccessNetwork:
         Number of nodes of the base graph (they keep their numbers).
     edge_nodes, edge_length_m
         The distinct base edges points were snapped to (``edge_nodes[:, 0] < edge_nodes[:, 1]``,
-        sorted) and their lengths; ``*_edge`` index into them.
-    origin_ids, destination_ids
-        Ids of the points (the index of the GeoSeries they came from).
-    origin_xy, destination_xy
-        The points' own coordinates, shape (k, 2).
-    origin_node, destination_node
-        The node standing for each point (its leaf, or the snapped node when on a street).
-    origin_snap_node, destination_snap_node
-        The node on the street each point is attached to.
-    origin_snap_xy, destination_snap_xy
-        The nearest point of the street network to each point.
-    origin_edge, destination_edge
-        Position in ``edge_nodes`` of the edge each point snapped to.
-    origin_along_m, destination_along_m
-        Distance of the snapped point from ``edge_nodes[edge, 0]`` along that edge.
-    connector_m_origin, connector_m_destination
-        Length of the connector from the point to its snapped point, metres.
+        sorted) and their lengths; ``Attachment.edge`` indexes into them.
+    origins, destinations
+        How the origins (residential units) and the destinations (facilities) are attached.
     far_points
         Points farther than ``far_connector_m`` from any street: columns ``kind``
         ("origin"/"destination"), ``id``, ``connector_m``.
@@ -112,22 +149,8 @@ class AccessNetwork:
     n_base_nodes: int
     edge_nodes: IntArray
     edge_length_m: FloatArray
-    origin_ids: npt.NDArray[np.object_]
-    origin_xy: FloatArray
-    origin_node: IntArray
-    origin_snap_node: IntArray
-    origin_snap_xy: FloatArray
-    origin_edge: IntArray
-    origin_along_m: FloatArray
-    connector_m_origin: FloatArray
-    destination_ids: npt.NDArray[np.object_]
-    destination_xy: FloatArray
-    destination_node: IntArray
-    destination_snap_node: IntArray
-    destination_snap_xy: FloatArray
-    destination_edge: IntArray
-    destination_along_m: FloatArray
-    connector_m_destination: FloatArray
+    origins: Attachment
+    destinations: Attachment
     far_points: pd.DataFrame
     far_connector_m: float
 
@@ -135,36 +158,6 @@ class AccessNetwork:
     def n_nodes(self) -> int:
         """Number of nodes of the augmented graph."""
         return int(self.node_xy.shape[0])
-
-    @property
-    def n_origins(self) -> int:
-        """Number of origins."""
-        return len(self.origin_ids)
-
-    @property
-    def n_destinations(self) -> int:
-        """Number of destinations."""
-        return len(self.destination_ids)
-
-    def origin_positions(self, ids: npt.ArrayLike) -> IntArray:
-        """Return the positions of origins given by id.
-
-        Raises
-        ------
-        NetworkError
-            If an id is not an origin of this network (built for other data).
-        """
-        return _positions(self.origin_ids, ids, "origin")
-
-    def destination_positions(self, ids: npt.ArrayLike) -> IntArray:
-        """Return the positions of destinations given by id.
-
-        Raises
-        ------
-        NetworkError
-            If an id is not a destination of this network (built for other data).
-        """
-        return _positions(self.destination_ids, ids, "destination")
 
 
 def _positions(known: npt.NDArray[np.object_], ids: npt.ArrayLike, what: str) -> IntArray:
@@ -351,7 +344,20 @@ def build_access_network(
     far_points = pd.DataFrame(
         {"kind": kinds[far], "id": all_ids[far], "connector_m": connector_m[far]}
     )
-    o, dst = slice(0, n_o), slice(n_o, n_points)
+
+    def side(kind: str, ids: npt.NDArray[np.object_], xy: FloatArray, part: slice) -> Attachment:
+        return Attachment(
+            kind=kind,
+            ids=ids,
+            xy=xy,
+            node=point_node[part],
+            snap_node=snap_node[part],
+            snap_xy=snap_xy[part],
+            edge=edge[part],
+            along_m=along_m[part],
+            connector_m=connector_m[part],
+        )
+
     return AccessNetwork(
         graph=graph,
         adjacency=adjacency,
@@ -359,22 +365,8 @@ def build_access_network(
         n_base_nodes=n_base,
         edge_nodes=np.column_stack([u, v]),
         edge_length_m=length_m,
-        origin_ids=origin_ids,
-        origin_xy=origin_xy,
-        origin_node=point_node[o],
-        origin_snap_node=snap_node[o],
-        origin_snap_xy=snap_xy[o],
-        origin_edge=edge[o],
-        origin_along_m=along_m[o],
-        connector_m_origin=connector_m[o],
-        destination_ids=destination_ids,
-        destination_xy=destination_xy,
-        destination_node=point_node[dst],
-        destination_snap_node=snap_node[dst],
-        destination_snap_xy=snap_xy[dst],
-        destination_edge=edge[dst],
-        destination_along_m=along_m[dst],
-        connector_m_destination=connector_m[dst],
+        origins=side("origin", origin_ids, origin_xy, slice(0, n_o)),
+        destinations=side("destination", destination_ids, destination_xy, slice(n_o, n_points)),
         far_points=far_points,
         far_connector_m=float(far_connector_m),
     )
@@ -426,13 +418,14 @@ def build_town_access_network(
 
 def _dest_nodes(net: AccessNetwork, dest_positions: npt.ArrayLike) -> tuple[IntArray, IntArray]:
     positions = np.asarray(dest_positions, dtype=np.int64).reshape(-1)
-    if positions.size and (positions.min() < 0 or positions.max() >= net.n_destinations):
+    n_destinations = len(net.destinations)
+    if positions.size and (positions.min() < 0 or positions.max() >= n_destinations):
         msg = (
-            f"Destination positions must lie in 0..{net.n_destinations - 1}; "
-            "use net.destination_positions(ids) to get them."
+            f"Destination positions must lie in 0..{n_destinations - 1}; "
+            "use net.destinations.positions(ids) to get them."
         )
         raise NetworkError(msg)
-    return positions, net.destination_node[positions]
+    return positions, net.destinations.node[positions]
 
 
 def _limit(limit_m: float | None) -> float:
@@ -454,7 +447,7 @@ def nearest_destination(
     net
         The access network.
     dest_positions
-        Positions (into ``net.destination_ids``) of the destinations to consider, e.g. the
+        Positions (into ``net.destinations.ids``) of the destinations to consider, e.g. the
         existing facilities of one service.
     limit_m
         Optional search bound: origins farther than this get no destination.
@@ -462,14 +455,14 @@ def nearest_destination(
     Returns
     -------
     nearest_pos : numpy.ndarray
-        Per origin, the position (into ``net.destination_ids``) of the nearest destination, -1
+        Per origin, the position (into ``net.destinations.ids``) of the nearest destination, -1
         when none is reachable. Among destinations sharing a node the first given wins.
     distance_m : numpy.ndarray
         Per origin, the network distance to it in metres (connectors included), ``inf`` when
         none is reachable.
     """
     positions, nodes = _dest_nodes(net, dest_positions)
-    n_o = net.n_origins
+    n_o = len(net.origins)
     nearest_pos = np.full(n_o, -1, dtype=np.int64)
     distance_m = np.full(n_o, np.inf)
     if not len(nodes) or not n_o:
@@ -482,11 +475,11 @@ def nearest_destination(
         return_predecessors=True,
         limit=_limit(limit_m),
     )
-    source = sources[net.origin_node]
+    source = sources[net.origins.node]
     reached = source >= 0
     unique_nodes, first = np.unique(nodes, return_index=True)
     nearest_pos[reached] = positions[first[np.searchsorted(unique_nodes, source[reached])]]
-    distance_m[reached] = dist[net.origin_node[reached]]
+    distance_m[reached] = dist[net.origins.node[reached]]
     return nearest_pos, distance_m
 
 
@@ -514,24 +507,24 @@ def origin_destination_pairs(
     net
         The access network.
     dest_positions
-        Positions (into ``net.destination_ids``) of the destinations.
+        Positions (into ``net.destinations.ids``) of the destinations.
     limit_m
         Largest distance kept (inclusive), metres; None keeps every reachable pair.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``origin_pos``, ``destination_pos`` (positions into ``net.origin_ids`` and
-        ``net.destination_ids``) and ``distance_m``, sorted by origin, distance, destination.
+        Columns ``origin_pos``, ``destination_pos`` (positions into ``net.origins.ids`` and
+        ``net.destinations.ids``) and ``distance_m``, sorted by origin, distance, destination.
     """
     positions, nodes = _dest_nodes(net, dest_positions)
     limit = _limit(limit_m)
     o_parts: list[IntArray] = []
     d_parts: list[IntArray] = []
     m_parts: list[FloatArray] = []
-    if net.n_origins:
+    if len(net.origins):
         for start, dist in _distance_blocks(net, nodes, limit):
-            sub = dist[:, net.origin_node]
+            sub = dist[:, net.origins.node]
             rows, cols = np.nonzero(np.isfinite(sub) & (sub <= limit))
             o_parts.append(cols.astype(np.int64))
             d_parts.append(positions[start + rows])
@@ -561,8 +554,8 @@ def label_pairs(net: AccessNetwork, pairs: pd.DataFrame) -> pd.DataFrame:
     """
     return pd.DataFrame(
         {
-            "unit_id": net.origin_ids[pairs["origin_pos"].to_numpy()],
-            "facility_id": net.destination_ids[pairs["destination_pos"].to_numpy()],
+            "unit_id": net.origins.ids[pairs["origin_pos"].to_numpy()],
+            "facility_id": net.destinations.ids[pairs["destination_pos"].to_numpy()],
             "distance_m": pairs["distance_m"].to_numpy(),
         }
     )
@@ -578,7 +571,7 @@ def node_distances(
     net
         The access network.
     dest_positions
-        Positions (into ``net.destination_ids``) of the destinations.
+        Positions (into ``net.destinations.ids``) of the destinations.
     limit_m
         Search bound in metres; nodes farther away are ``inf``. None searches everything.
 

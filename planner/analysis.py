@@ -347,7 +347,7 @@ def _analyze_service(
     fca = e2sfca = None
     if demand is not None:
         demand.index = town.residential["id"].to_numpy(dtype=object)
-        positions = net.destination_positions(fac_ids)
+        positions = net.destinations.positions(fac_ids)
         raw = origin_destination_pairs(net, positions, limit_m=WEAK_TIER_FACTOR * limit_m)
         pairs = label_pairs(net, raw)
         capacity = pd.Series(

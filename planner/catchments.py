@@ -67,7 +67,7 @@ def network_catchments(
         (np.ones(2 * n_edges), (np.concatenate([a, b]), np.tile(np.arange(n_edges), 2))),
         shape=(net.n_nodes, n_edges),
     )
-    positions = net.destination_positions(ids)
+    positions = net.destinations.positions(ids)
     dist = node_distances(net, positions, limit_m=limit_m)
     segments_of: list[npt.NDArray[np.float64]] = []
     reach_m: list[float] = []
@@ -79,7 +79,7 @@ def network_catchments(
         )
         segments_of.append(segments)
         reach_m.append(total_m)
-    starts = net.destination_xy[positions]
+    starts = net.destinations.xy[positions]
     # GEOS releases the GIL: the polygons of several facilities are built on all cores.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         geometries = list(pool.map(_catchment_polygon, segments_of, starts, [buffer_m] * len(ids)))
@@ -127,7 +127,7 @@ def _street_edges(
     """Return the augmented graph's edges, without the connectors of residential origins."""
     upper = sparse.triu(net.adjacency, k=1).tocoo()
     a, b, length_m = upper.row.astype(np.int64), upper.col.astype(np.int64), upper.data
-    leaves = np.setdiff1d(net.origin_node, net.origin_snap_node)
+    leaves = np.setdiff1d(net.origins.node, net.origins.snap_node)
     keep = ~(np.isin(a, leaves) | np.isin(b, leaves))
     return a[keep], b[keep], np.asarray(length_m[keep], dtype=np.float64)
 

@@ -101,12 +101,12 @@ def coverage_table(
         raise NormsError(msg)
     res = town.residential
     unit_ids = res["id"].to_numpy(dtype=object)
-    origin_pos = net.origin_positions(unit_ids)
-    origin_xy = net.origin_xy[origin_pos]
+    origin_pos = net.origins.positions(unit_ids)
+    origin_xy = net.origins.xy[origin_pos]
     fac = town.facilities
     fac = fac[fac["status"].isin(counted_statuses(include_planned=include_planned))]
     fac_service = fac["service"].to_numpy(dtype=object)
-    fac_pos = net.destination_positions(fac["id"].to_numpy(dtype=object))
+    fac_pos = net.destinations.positions(fac["id"].to_numpy(dtype=object))
     keys = _service_keys(norms, fac_service, services)
 
     # Numpy per service, one DataFrame at the end: pandas construction costs more than the
@@ -172,9 +172,9 @@ def _service_arrays(
     nearest_all, distance_all = nearest_destination(net, dest_pos)
     nearest = nearest_all[origin_pos]
     facility_id = np.full(len(nearest), None, dtype=object)
-    facility_id[nearest >= 0] = net.destination_ids[nearest[nearest >= 0]]
+    facility_id[nearest >= 0] = net.destinations.ids[nearest[nearest >= 0]]
     if len(dest_pos):
-        straight, _ = cKDTree(net.destination_xy[dest_pos]).query(origin_xy, k=1)
+        straight, _ = cKDTree(net.destinations.xy[dest_pos]).query(origin_xy, k=1)
         straight_m = np.asarray(straight, dtype=np.float64).reshape(-1)
     else:
         straight_m = np.full(len(origin_pos), np.inf)

@@ -68,7 +68,7 @@ def _net(
 
 def _all_pairs(net: AccessNetwork) -> dict[tuple[str, str], float]:
     pairs = label_pairs(
-        net, origin_destination_pairs(net, np.arange(net.n_destinations), limit_m=None)
+        net, origin_destination_pairs(net, np.arange(len(net.destinations)), limit_m=None)
     )
     return {(u, f): d for u, f, d in pairs.itertuples(index=False)}
 
@@ -88,17 +88,17 @@ def test_point_snapped_mid_edge() -> None:
         {"o": (40, 12)},
         {"d_end": (100, 80), "d_west": (-5, 0)},
     )
-    assert net.connector_m_origin[0] == pytest.approx(12.0)
-    assert _local(net.origin_snap_xy[0]) == pytest.approx([40.0, 0.0])
-    u, v = net.edge_nodes[net.origin_edge[0]]
+    assert net.origins.connector_m[0] == pytest.approx(12.0)
+    assert _local(net.origins.snap_xy[0]) == pytest.approx([40.0, 0.0])
+    u, v = net.edge_nodes[net.origins.edge[0]]
     assert _local(net.node_xy[u]) == pytest.approx([0.0, 0.0])
     assert _local(net.node_xy[v]) == pytest.approx([100.0, 0.0])
-    assert net.origin_along_m[0] == pytest.approx(40.0)
+    assert net.origins.along_m[0] == pytest.approx(40.0)
     # 3 street vertices + 1 split point + leaves for o and d_west (d_end is on the street).
     assert net.n_base_nodes == 3
     assert net.n_nodes == 6
-    assert net.connector_m_destination.tolist() == pytest.approx([0.0, 5.0])
-    assert net.destination_node[0] == net.destination_snap_node[0] < net.n_base_nodes
+    assert net.destinations.connector_m.tolist() == pytest.approx([0.0, 5.0])
+    assert net.destinations.node[0] == net.destinations.snap_node[0] < net.n_base_nodes
     # Total length: 100 + 80 street (the split keeps it) + connectors 12 and 5.
     assert net.adjacency.sum() / 2 == pytest.approx(197.0)
     assert (net.adjacency != net.adjacency.T).nnz == 0
@@ -117,7 +117,7 @@ def test_two_points_on_one_edge_make_a_sorted_chain() -> None:
         {"a": (70, -8), "b": (30, 5), "c": (30, -2)},
         {"d": (-10, 0)},
     )
-    snap = net.origin_snap_node
+    snap = net.origins.snap_node
     assert snap[1] == snap[2] != snap[0]
     assert net.n_nodes == 2 + 2 + 4  # street ends, two split points, four leaves
     adjacency = net.adjacency.toarray()
@@ -126,14 +126,14 @@ def test_two_points_on_one_edge_make_a_sorted_chain() -> None:
     assert adjacency[start, snap[1]] == pytest.approx(30.0)
     assert adjacency[snap[1], snap[0]] == pytest.approx(40.0)
     assert adjacency[snap[0], end] == pytest.approx(30.0)
-    assert net.origin_along_m.tolist() == pytest.approx([70.0, 30.0, 30.0])
+    assert net.origins.along_m.tolist() == pytest.approx([70.0, 30.0, 30.0])
     pairs = _all_pairs(net)
     assert pairs[("a", "d")] == pytest.approx(8 + 70 + 10)
     assert pairs[("b", "d")] == pytest.approx(5 + 30 + 10)
     assert pairs[("c", "d")] == pytest.approx(2 + 30 + 10)
     # Between the two origins the path runs along the chain: 8 + 40 + 5.
-    between = csgraph.dijkstra(net.adjacency, indices=net.origin_node[0])
-    assert between[net.origin_node[1]] == pytest.approx(53.0)
+    between = csgraph.dijkstra(net.adjacency, indices=net.origins.node[0])
+    assert between[net.origins.node[1]] == pytest.approx(53.0)
 
 
 def test_result_does_not_depend_on_input_order() -> None:
@@ -146,8 +146,8 @@ def test_result_does_not_depend_on_input_order() -> None:
         _streets(*reversed(lines)), dict(reversed(origins.items())), dict(reversed(dests.items()))
     )
     assert _all_pairs(one) == pytest.approx(_all_pairs(other))
-    order = other.origin_positions(list(one.origin_ids))
-    assert other.origin_snap_xy[order] == pytest.approx(one.origin_snap_xy)
+    order = other.origins.positions(list(one.origins.ids))
+    assert other.origins.snap_xy[order] == pytest.approx(one.origins.snap_xy)
 
 
 def test_far_points_are_listed() -> None:
@@ -180,7 +180,7 @@ def test_river_with_one_bridge_detours() -> None:
         {"west": (-60, 100)},
         {"across": (60, 100), "up_river": (60, 990)},
     )
-    straight_m = float(np.hypot(*(net.origin_xy[0] - net.destination_xy[0])))
+    straight_m = float(np.hypot(*(net.origins.xy[0] - net.destinations.xy[0])))
     assert straight_m == pytest.approx(120.0)
     pairs = _all_pairs(net)
     # Up the west bank 900, over the bridge 100, down the east bank 900, connectors 10 + 10.
@@ -188,7 +188,7 @@ def test_river_with_one_bridge_detours() -> None:
     # The far facility up river is nearer on foot: 10 + 900 + 100 + 10 + 10.
     assert pairs[("west", "up_river")] == pytest.approx(1030.0)
     pos, dist = nearest_destination(net, [0, 1])
-    assert net.destination_ids[pos].tolist() == ["up_river"]
+    assert net.destinations.ids[pos].tolist() == ["up_river"]
     assert dist.tolist() == pytest.approx([1030.0])
     pos, dist = nearest_destination(net, [0])
     assert dist.tolist() == pytest.approx([1920.0])
@@ -206,7 +206,7 @@ def test_unreachable_component_gives_inf_and_minus_one() -> None:
     assert dist[1] == pytest.approx(5 + 40 + 5)
     pairs = origin_destination_pairs(net, [0], limit_m=None)
     assert pairs["origin_pos"].tolist() == [1]
-    assert np.isinf(node_distances(net, [0], limit_m=None)[0, net.origin_node[0]])
+    assert np.isinf(node_distances(net, [0], limit_m=None)[0, net.origins.node[0]])
     # No destinations at all: nobody is served.
     pos, dist = nearest_destination(net, np.zeros(0, dtype=np.int64))
     assert pos.tolist() == [-1, -1]
@@ -255,10 +255,10 @@ def test_node_distances_are_bounded() -> None:
     net = _line_world()
     dist = node_distances(net, [0], limit_m=320)
     assert dist.shape == (1, net.n_nodes)
-    at_origins = dist[0, net.origin_node]
+    at_origins = dist[0, net.origins.node]
     assert at_origins[:2] == pytest.approx([115.0, 315.0])
     assert np.isinf(at_origins[2])
-    assert dist[0, net.destination_node[0]] == 0.0
+    assert dist[0, net.destinations.node[0]] == 0.0
 
 
 def test_bad_inputs_are_refused() -> None:
@@ -277,7 +277,7 @@ def test_bad_inputs_are_refused() -> None:
         build_access_network(graph, ok, twice)
     net = build_access_network(graph, ok, ok)
     with pytest.raises(NetworkError, match="Unknown destination id"):
-        net.destination_positions(["zz"])
+        net.destinations.positions(["zz"])
     with pytest.raises(NetworkError, match="positions must lie"):
         nearest_destination(net, [3])
     with pytest.raises(NetworkError, match="non-negative"):
@@ -329,20 +329,20 @@ def tiny_side(unit: str, snap_xy: np.ndarray) -> str:
 
 def test_tiny_town_distances_by_hand(tiny_town: Town) -> None:
     net = build_town_access_network(tiny_town)
-    assert net.origin_ids.tolist() == ["R1", "R2", "R3", "R4"]
+    assert net.origins.ids.tolist() == ["R1", "R2", "R3", "R4"]
     assert net.far_points.empty
-    assert net.connector_m_origin == pytest.approx([50.0] * 4, abs=NOISE_M)
+    assert net.origins.connector_m == pytest.approx([50.0] * 4, abs=NOISE_M)
     # F1 sits on the junction (0, 0) and F2 on (200, 200): no connectors.
-    assert net.connector_m_destination == pytest.approx([0.0, 0.0], abs=NOISE_M)
+    assert net.destinations.connector_m == pytest.approx([0.0, 0.0], abs=NOISE_M)
     for fac_pos in (0, 1):
         _, dist = nearest_destination(net, [fac_pos])
-        for i, unit in enumerate(net.origin_ids):
-            side = tiny_side(unit, net.origin_snap_xy[i])
+        for i, unit in enumerate(net.origins.ids):
+            side = tiny_side(unit, net.origins.snap_xy[i])
             assert dist[i] == pytest.approx(TINY_EXPECTED_M[unit][side][fac_pos], abs=NOISE_M)
     # Both facilities together: each block walks to the nearer one.
     pos, dist = nearest_destination(net, [0, 1])
-    for i, unit in enumerate(net.origin_ids):
-        to_f1, to_f2 = TINY_EXPECTED_M[unit][tiny_side(unit, net.origin_snap_xy[i])]
+    for i, unit in enumerate(net.origins.ids):
+        to_f1, to_f2 = TINY_EXPECTED_M[unit][tiny_side(unit, net.origins.snap_xy[i])]
         assert dist[i] == pytest.approx(min(to_f1, to_f2), abs=NOISE_M)
         if abs(to_f1 - to_f2) > 1:
             assert pos[i] == (0 if to_f1 < to_f2 else 1)
@@ -398,13 +398,13 @@ def _world_net(world: World, n_destinations: int | None = None) -> AccessNetwork
 @given(worlds())
 def test_network_distance_is_never_shorter_than_straight_line(world: World) -> None:
     net = _world_net(world)
-    pairs = origin_destination_pairs(net, np.arange(net.n_destinations), limit_m=None)
+    pairs = origin_destination_pairs(net, np.arange(len(net.destinations)), limit_m=None)
     o = pairs["origin_pos"].to_numpy()
     d = pairs["destination_pos"].to_numpy()
-    straight_m = np.hypot(*(net.origin_xy[o] - net.destination_xy[d]).T)
+    straight_m = np.hypot(*(net.origins.xy[o] - net.destinations.xy[d]).T)
     assert (pairs["distance_m"].to_numpy() >= straight_m - 1e-6).all()
     # Nor shorter than the two connectors.
-    floor_m = net.connector_m_origin[o] + net.connector_m_destination[d]
+    floor_m = net.origins.connector_m[o] + net.destinations.connector_m[d]
     assert (pairs["distance_m"].to_numpy() >= floor_m - 1e-6).all()
 
 
@@ -412,7 +412,7 @@ def test_network_distance_is_never_shorter_than_straight_line(world: World) -> N
 @given(worlds())
 def test_adding_a_destination_never_lengthens_a_nearest_distance(world: World) -> None:
     net = _world_net(world)
-    n = net.n_destinations
+    n = len(net.destinations)
     _, without = nearest_destination(net, np.arange(n - 1))
     _, with_all = nearest_destination(net, np.arange(n))
     assert (with_all <= without + 1e-9).all()
@@ -429,10 +429,10 @@ def test_adding_a_destination_never_lengthens_a_nearest_distance(world: World) -
 def test_distances_are_symmetric(world: World) -> None:
     net = _world_net(world)
     assert (net.adjacency != net.adjacency.T).nnz == 0
-    from_dest = node_distances(net, np.arange(net.n_destinations), limit_m=None)
-    from_origin = csgraph.dijkstra(net.adjacency, indices=net.origin_node)
-    forward = from_dest[:, net.origin_node]
-    backward = from_origin[:, net.destination_node].T
+    from_dest = node_distances(net, np.arange(len(net.destinations)), limit_m=None)
+    from_origin = csgraph.dijkstra(net.adjacency, indices=net.origins.node)
+    forward = from_dest[:, net.origins.node]
+    backward = from_origin[:, net.destinations.node].T
     assert np.array_equal(np.isinf(forward), np.isinf(backward))
     assert forward[np.isfinite(forward)] == pytest.approx(backward[np.isfinite(backward)])
 
@@ -484,16 +484,18 @@ def _attach(graph: nx.Graph, points: Mapping[Any, tuple[np.ndarray, np.ndarray]]
 def _cross_check_with_networkx(town: Town) -> int:
     net = build_town_access_network(town)
     graph = _independent_graph(town.streets)
-    points = {("o", i): (net.origin_xy[i], net.origin_snap_xy[i]) for i in range(net.n_origins)}
+    points = {
+        ("o", i): (net.origins.xy[i], net.origins.snap_xy[i]) for i in range(len(net.origins))
+    }
     points |= {
-        ("d", j): (net.destination_xy[j], net.destination_snap_xy[j])
-        for j in range(net.n_destinations)
+        ("d", j): (net.destinations.xy[j], net.destinations.snap_xy[j])
+        for j in range(len(net.destinations))
     }
     _attach(graph, points)
     # The connectors are the true distances to the street lines (up to the 1 cm node grid).
     streets = shapely.union_all(town.streets.geometry.to_numpy())
-    raw_m = shapely.distance(shapely.points(net.origin_xy), streets)
-    assert net.connector_m_origin == pytest.approx(raw_m, abs=0.02)
+    raw_m = shapely.distance(shapely.points(net.origins.xy), streets)
+    assert net.origins.connector_m == pytest.approx(raw_m, abs=0.02)
     checked = 0
     services = town.facilities["service"].to_numpy()
     for service in pd.unique(services):
@@ -503,7 +505,7 @@ def _cross_check_with_networkx(town: Town) -> int:
             graph, {("leaf", ("d", j)) for j in dest_pos}, weight="weight"
         )
         expected = np.array(
-            [lengths.get(("leaf", ("o", i)), math.inf) for i in range(net.n_origins)]
+            [lengths.get(("leaf", ("o", i)), math.inf) for i in range(len(net.origins))]
         )
         assert np.array_equal(np.isinf(dist), np.isinf(expected)), service
         finite = np.isfinite(expected)

@@ -40,8 +40,8 @@ POPULATION = {"R1": 100, "R2": 200, "R3": 300, "R4": 400}
 def _expected_walk_m(tiny_town: Town) -> dict[str, tuple[int, int]]:
     net = build_town_access_network(tiny_town)
     return {
-        unit: TINY_EXPECTED_M[unit][tiny_side(unit, net.origin_snap_xy[i])]
-        for i, unit in enumerate(net.origin_ids)
+        unit: TINY_EXPECTED_M[unit][tiny_side(unit, net.origins.snap_xy[i])]
+        for i, unit in enumerate(net.origins.ids)
     }
 
 

@@ -81,9 +81,9 @@ def links_frame(analysis: TownAnalysis) -> gpd.GeoDataFrame:
         if result.provision is None or result.provision.links.empty:
             continue
         links = result.provision.links.assign(service=key)
-        origin = net.origin_xy[net.origin_positions(links["unit_id"].to_numpy(dtype=object))]
-        dest = net.destination_xy[
-            net.destination_positions(links["facility_id"].to_numpy(dtype=object))
+        origin = net.origins.xy[net.origins.positions(links["unit_id"].to_numpy(dtype=object))]
+        dest = net.destinations.xy[
+            net.destinations.positions(links["facility_id"].to_numpy(dtype=object))
         ]
         lines = shapely.linestrings(np.stack([origin, dest], axis=1))
         frames.append(gpd.GeoDataFrame(links, geometry=lines, crs=net.graph.crs))
