@@ -3,7 +3,7 @@
 A network catchment is built from the street pieces reachable within the limit (whole edges,
 and the reachable part of edges at the fringe), buffered by a walking half-width and merged.
 This follows the streets, so it is concave where the network is, unlike a convex hull of the
-reached nodes (the approach peers.md warns about, ipeaGIT/r5r#123).
+reached nodes, which overstates the area across rivers and fields (see ipeaGIT/r5r#123).
 """
 
 from __future__ import annotations

@@ -9,10 +9,10 @@ DISPLAY_CRS = "EPSG:4326"
 """WGS 84 lon/lat: only at the display boundary (maps, lon/lat columns)."""
 
 DEFAULT_WALK_SPEED_M_MIN = 75.0
-"""4.5 km/h, the adult walking pace assumed by the norms research (norms.md, section 4)."""
+"""4.5 km/h, the adult walking pace assumed by the norms research (docs/norms.md §4)."""
 
 ELDERLY_WALK_SPEED_M_MIN = 50.0
-"""3 km/h, the pace for small children and elderly walkers (norms.md, section 4)."""
+"""3 km/h, the pace for small children and elderly walkers (docs/norms.md §4)."""
 
 POPULATION_TOLERANCE = 0.005
 """Largest relative gap allowed between the residential total and the official population."""

@@ -208,7 +208,7 @@ def read_layer(folder: Path, spec: LayerSpec) -> tuple[gpd.GeoDataFrame | None, 
                 spec.filename,
                 "required layer is missing.",
                 f"add {spec.filename} with the columns "
-                f"{', '.join(c for c, _ in spec.columns)} (see DESIGN.md, section 4).",
+                f"{', '.join(c for c, _ in spec.columns)} (see docs/architecture.md).",
             )
         ]
     file = path.name

@@ -12,7 +12,7 @@ from typing import Literal
 ColumnKind = Literal["str", "int", "float", "bool"]
 
 PROVENANCES: tuple[str, ...] = ("osm", "verified", "approximate", "modelled", "illustrative")
-"""Allowed ``provenance`` values, from most to least certain (DESIGN.md, section 4)."""
+"""Allowed ``provenance`` values, from most to least certain (docs/architecture.md)."""
 
 MODELLED_PROVENANCES: frozenset[str] = frozenset({"modelled", "illustrative"})
 """Provenances that stand in for what is not known: counted as 'modelled' in the UI and exports."""

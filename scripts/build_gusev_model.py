@@ -53,6 +53,8 @@ from gusev_model.zones import Zones, build_zones
 from planner.town_write import DECIMALS
 
 REPO = Path(__file__).resolve().parent.parent
+BOUNDARY_FILE = REPO / "geodata" / "sources" / "gusev-town-polygon-osm.geojson"
+"""The raw OpenStreetMap town polygon (see geodata/sources/README.md)."""
 METRIC_CRS = "EPSG:32634"
 OSM = "© OpenStreetMap contributors, ODbL 1.0"
 BOUNDARY_SOURCE = (
@@ -97,6 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not template.exists():
         print(f"error: README template {template} not found; restore geodata/gusev/README.md.")
+        return 1
+    if not args.boundary.is_file():
+        print(
+            f"error: boundary file {args.boundary} not found; restore "
+            "geodata/sources/gusev-town-polygon-osm.geojson or pass --boundary."
+        )
         return 1
     boundary_4326, boundary_props = _read_boundary(args.boundary)
     to_metric = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
@@ -144,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
                     "name_ru": "железная дорога Калининград — Каунас",
                     "provenance": "modelled",
                     "source": "Gusev station is on the Kaliningrad–Kaunas line "
-                    f"(gusev-facts.md §3); alignment {MODEL}",
+                    f"(docs/gusev.md §3); alignment {MODEL}",
                 },
                 lonlat(zones.rail),
             )
@@ -218,8 +226,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--boundary",
         type=Path,
-        default=REPO.parent / "shared" / "geodata-sources" / "gusev-town-polygon-osm.geojson",
-        help="OSM town polygon GeoJSON (default: ../shared/geodata-sources/...)",
+        default=BOUNDARY_FILE,
+        help="OSM town polygon GeoJSON (default: geodata/sources/gusev-town-polygon-osm.geojson)",
     )
     return parser.parse_args(argv)
 
@@ -255,7 +263,7 @@ def _street_props(number: int, street: Street) -> dict[str, Any]:
 def _water(zones: Zones, lonlat: Callable[[shapely.Geometry], shapely.Geometry]) -> list[Feature]:
     source = (
         "the river crosses the town and splits it into Old Town (right bank) and New Town "
-        f"(left bank) (gusev-facts.md §3); course and width {MODEL}"
+        f"(left bank) (docs/gusev.md §3); course and width {MODEL}"
     )
     return [
         (
@@ -276,7 +284,7 @@ def _water(zones: Zones, lonlat: Callable[[shapely.Geometry], shapely.Geometry])
                 "name_ru": "Красная",
                 "kind": "river",
                 "provenance": "modelled",
-                "source": "flows into the Pissa inside the town (gusev-facts.md §3); "
+                "source": "flows into the Pissa inside the town (docs/gusev.md §3); "
                 f"course {MODEL}",
             },
             lonlat(zones.krasnaya),

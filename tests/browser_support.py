@@ -1,7 +1,7 @@
 """Helpers for real-browser tests: a Streamlit server, headless Debian Chromium, page watching.
 
 Plain functions and context managers (no fixtures) so that every browser test module can build
-the fixtures it needs. Recipes and timings: ../shared/reference/stack.md, section 5.
+the fixtures it needs.
 
 - ``streamlit_server()`` starts ``streamlit run app.py`` on a free loopback port and yields its
   base URL once ``/_stcore/health`` answers ``ok``;

@@ -6,7 +6,10 @@ committed geodata/gusev/ files directly with geopandas, so they also catch hand 
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -25,6 +28,7 @@ from planner.layers import COHORT_COLUMNS
 ROOT = Path(__file__).resolve().parent.parent
 GUSEV = ROOT / "geodata" / "gusev"
 SCRIPT = ROOT / "scripts" / "build_gusev_model.py"
+SOURCES = ROOT / "geodata" / "sources"
 METRIC = "EPSG:32634"
 LAYERS = ("boundary", "streets", "water", "rail", "districts", "residential", "facilities")
 
@@ -97,6 +101,43 @@ def test_generator_reproduces_the_committed_folder_byte_for_byte(tmp_path: Path)
         assert (tmp_path / name).read_bytes() == (GUSEV / name).read_bytes(), name
 
 
+def test_the_raw_boundary_is_the_file_its_readme_describes() -> None:
+    source = SOURCES / "gusev-town-polygon-osm.geojson"
+    readme = (SOURCES / "README.md").read_text(encoding="utf-8")
+    recorded = re.findall(r"\| sha256 \| `([0-9a-f]{64})` \|", readme)
+    assert recorded == [hashlib.sha256(source.read_bytes()).hexdigest()]
+    feature = json.loads(source.read_text(encoding="utf-8"))["features"][0]
+    assert feature["properties"]["osm_id"] == "1356883"
+    assert len(feature["geometry"]["coordinates"][0]) == 255
+
+
+def test_the_committed_boundary_is_the_raw_polygon_reoriented_only() -> None:
+    raw = json.loads((SOURCES / "gusev-town-polygon-osm.geojson").read_text(encoding="utf-8"))
+    written = json.loads((GUSEV / "boundary.geojson").read_text(encoding="utf-8"))
+    ring_raw = raw["features"][0]["geometry"]["coordinates"][0]
+    ring_written = written["features"][0]["geometry"]["coordinates"][0]
+    # RFC 7946 wants exterior rings counter-clockwise: same vertices, same start, reversed order.
+    # The raw ring is clockwise, so the writer reverses it; every coordinate is kept exactly.
+    assert ring_written == [ring_raw[0], *reversed(ring_raw[1:-1]), ring_raw[0]]
+    assert written["features"][0]["properties"]["provenance"] == "osm"
+
+
+def test_generator_says_what_is_missing_when_the_boundary_file_is_absent(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path), "--boundary", "nowhere.geojson"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 1
+    assert result.stdout.strip().splitlines() == [
+        "error: boundary file nowhere.geojson not found; restore "
+        "geodata/sources/gusev-town-polygon-osm.geojson or pass --boundary."
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- invariants of the committed data ---------------------------------------------------------
 
 
@@ -131,7 +172,7 @@ def test_population_is_the_official_total_and_cohorts_add_up(
 def test_rivers_are_crossed_only_by_their_bridges(layers: dict[str, gpd.GeoDataFrame]) -> None:
     streets, water = layers["streets"], layers["water"].set_index("id")
     expected = {
-        "water-pissa": {"bridge": 2, "footbridge": 1},  # gusev-facts.md §3
+        "water-pissa": {"bridge": 2, "footbridge": 1},  # docs/gusev.md §3
         "water-krasnaya": {"bridge": 1, "footbridge": 1},  # modelled
     }
     for river_id, counts in expected.items():

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -125,16 +123,6 @@ def test_missing_vendor_files_say_to_run_setup(tmp_path: Path):
     assert len(vendor_files(tmp_path).missing()) == 8
     with pytest.raises(PlannerError, match=r"scripts/setup\.sh"):
         require_vendor_files(tmp_path)
-
-
-def test_maps_do_not_import_streamlit():
-    code = (
-        "import sys, planner.maps.base; assert 'streamlit' not in sys.modules, 'streamlit imported'"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
 
 
 # --- layers -------------------------------------------------------------------------------------

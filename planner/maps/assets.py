@@ -7,7 +7,7 @@ HTML export inlines the same files instead (``VendorFiles`` and ``AssetUrls.loca
 
 Folium's own defaults point to CDNs (jsDelivr, code.jquery.com, cdnjs, Bootstrap); offline the
 st_folium iframe then stays empty without any Python error, which is why every map is built from
-``AssetUrls`` (see ../shared/reference/stack.md, section 3).
+``AssetUrls``; ``tests/test_browser.py`` fails on any non-local request.
 """
 
 from __future__ import annotations

@@ -157,10 +157,10 @@ def new_map(
     fmap = folium.Map(
         location=center, zoom_start=14, tiles=None, control_scale=True, zoom_snap=0.25
     )
-    # Instance attributes shadow folium's class-level CDN lists (stack.md section 3, fix 2).
+    # Instance attributes shadow folium's class-level CDN lists, so no CDN URL reaches the page.
     fmap.default_js = assets.default_js
     fmap.default_css = assets.default_css
-    # First child, so the image path is set before any layer is created (fix 4).
+    # First child, so the image path is set before any layer is created (see IconImagePath).
     IconImagePath(assets.leaflet_images).add_to(fmap)
     PlannerStyles().add_to(fmap)
     if online_basemap:

@@ -145,8 +145,8 @@ class IconImagePath(MacroElement):
     """Sets ``L.Icon.Default.imagePath`` to the local images folder.
 
     Add it as the map's first child so it runs before any marker exists: otherwise Leaflet's
-    auto-detection races the CSS load inside st_folium and requests a wrong URL (stack.md,
-    section 3, fix 4).
+    auto-detection reads the path from the loaded CSS, which inside st_folium's iframe may not
+    have loaded yet, and then requests the marker images from a wrong URL.
     """
 
     _template = Template(

@@ -103,7 +103,8 @@ class Source:
     url
         Where the text (or the text that quotes it) can be read; None when there is none.
     confidence
-        "A" read in the document, "B" several secondary sources agree, "C" practice (norms.md).
+        "A" read in the document, "B" several secondary sources agree, "C" practice
+        (docs/norms.md §1).
     note
         Caveats, alternatives and the reason a conflicting value was chosen.
     """

@@ -36,7 +36,7 @@ CATEGORIES: tuple[str, ...] = get_args(Category)
 """Allowed ``category`` values of a service."""
 
 CONFIDENCES: tuple[str, ...] = get_args(Confidence)
-"""Confidence grades of a source (norms.md: A read in the document, B secondary, C practice)."""
+"""Source confidence grades: A read in the document, B secondary, C practice (docs/norms.md)."""
 
 SOURCE_GROUPS: tuple[str, ...] = ("radius", "demand", "min_count", "project_sizes")
 """Value groups of a service that each need a ``[services.<key>.sources.<group>]`` table."""

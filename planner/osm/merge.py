@@ -210,6 +210,9 @@ def _read_curated(path: Path) -> gpd.GeoDataFrame:
     missing = sorted(needed - set(frame.columns))
     if missing or frame.crs is None:
         what = f"lacks column(s) {', '.join(missing)}" if missing else "has no CRS"
-        msg = f"curated facilities {path} {what}; use the facilities layout of DESIGN.md §4."
+        msg = (
+            f"curated facilities {path} {what}; give the facilities columns of the town-folder "
+            "contract (docs/architecture.md)."
+        )
         raise CuratedLayerError(msg)
     return frame.to_crs(DISPLAY_CRS)

@@ -25,7 +25,7 @@ from planner.osm.tags import HousingType, housing_type, parse_number
 # fmt: off
 DEFAULT_COHORT_SHARES: tuple[float, ...] = (0.07, 0.135, 0.63, 0.165)
 """Shares of pop_0_6, pop_7_17, pop_18_64, pop_65_plus: the national shares of
-geodata/gusev/README.md (norms.md §3: Russian birth cohorts 2006-2023 over ≈146 M residents;
+geodata/gusev/README.md (docs/norms.md §3: Russian birth cohorts 2006-2023 over ≈146 M residents;
 65+ ≈ 16.5 % from Rosstat, start of 2024)."""
 # fmt: on
 

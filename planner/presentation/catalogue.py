@@ -137,8 +137,8 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
     "side.data": ("Data", "Данные"),
     "side.town_folder": ("Town folder", "Папка города"),
     "side.town_folder_help": (
-        "A folder with town.toml and the GeoJSON layers (DESIGN.md, section 4).",
-        "Папка с town.toml и слоями GeoJSON (DESIGN.md, раздел 4).",
+        "A folder with town.toml and the GeoJSON layers (docs/architecture.md, “The town folder”).",
+        "Папка с town.toml и слоями GeoJSON (описание: docs/architecture.md).",
     ),
     "side.norm_set": ("Norm set", "Нормативы"),
     "side.reload": ("Reload data", "Перечитать данные"),

@@ -27,14 +27,14 @@ from gusev_model.streets import Street
 from gusev_model.zones import Zones
 
 OFFICIAL_POPULATION = 28_600
-"""Residents on 1 Jan 2025 (Kaliningradstat yearbook; gusev-facts.md §4)."""
+"""Residents on 1 Jan 2025 (Kaliningradstat yearbook; docs/gusev.md §4)."""
 
 DENSITY_PER_HA: dict[str, float] = {"apartment": 200.0, "mixed": 80.0, "low_rise": 32.0}
 """Residents per hectare of block (net of streets) before scaling to the official total."""
 
 COHORT_SHARES: dict[str, float] = {
-    "pop_0_6": 0.070,  # norms.md §3: national birth cohorts, grade C
-    "pop_7_17": 0.135,  # norms.md §3
+    "pop_0_6": 0.070,  # docs/norms.md §3: national birth cohorts, grade C
+    "pop_7_17": 0.135,  # docs/norms.md §3
     "pop_18_64": 0.630,  # the remainder
     "pop_65_plus": 0.165,  # Rosstat, start of 2024: about 16-17 % aged 65+ (estimate)
 }
@@ -52,10 +52,10 @@ RIVER_STRIP_M = 40.0
 RAIL_STRIP_M = 35.0
 
 _DISTRICT_SOURCE = (
-    "name from public sources (gusev-facts.md §3, §5); boundary modelled along the modelled "
+    "name from public sources (docs/gusev.md §3, §5); boundary modelled along the modelled "
     "river and railway"
 )
-_MODELLED_NAME = "no source names microdistricts (gusev-facts.md §5): name and shape modelled"
+_MODELLED_NAME = "no source names microdistricts (docs/gusev.md §5): name and shape modelled"
 DISTRICT_INFO: dict[str, tuple[str, str, str]] = {
     "district-old-town": ("Old Town", "Старый город", _DISTRICT_SOURCE),
     "district-new-town": ("New Town", "Новый город", _DISTRICT_SOURCE),
@@ -63,13 +63,13 @@ DISTRICT_INFO: dict[str, tuple[str, str, str]] = {
         "Northern quarter",
         "Северный квартал",
         "a northern quarter of five-storey blocks is named in gusev-online "
-        "news 4582 (gusev-facts.md §5); position north of the railway and "
+        "news 4582 (docs/gusev.md §5); position north of the railway and "
         "shape modelled",
     ),
     "district-technopolis": (
         "Technopolis GS",
         "Технополис GS",
-        "Technopolis GS exists (gusev-facts.md §7); its place at the "
+        "Technopolis GS exists (docs/gusev.md §7); its place at the "
         "north-east edge is a guess (see README)",
     ),
     "district-west": ("Western outskirts", "Западная окраина", _MODELLED_NAME),

@@ -1,6 +1,6 @@
 """Facilities of the Gusev model: real objects at estimated positions, plus illustrative stand-ins.
 
-Real objects (gusev-facts.md §6-7) keep their Russian names, addresses and source URLs; their
+Real objects (docs/gusev.md §6-7) keep their Russian names, addresses and source URLs; their
 positions are estimated (provenance ``approximate``): on the modelled street named in the address
 (house numbers about 12 m apart, odd numbers on the left), otherwise at a plausible place that the
 ``note`` describes. Where a town of 28,600 clearly has more facilities than sources name, stand-ins
@@ -43,7 +43,7 @@ NUMBERING_FROM = {
 """The end of each addressed street where house numbers start (unknown, so modelled)."""
 
 ILLUSTRATIVE = (
-    "illustrative stand-in: no public source names it (gusev-facts.md §9.6); a town of 28,600 "
+    "illustrative stand-in: no public source names it (docs/gusev.md §9.6); a town of 28,600 "
     "has more of these than sources name"
 )
 NO_ADDRESS = "address not published"

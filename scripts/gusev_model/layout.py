@@ -2,7 +2,7 @@
 
 Everything here is a modelling decision, not a survey: the river and railway alignments, the
 street grid and which grid line carries which real street name. Only the town boundary (read
-elsewhere) is real. Positions were chosen to agree with what public sources say (gusev-facts.md
+elsewhere) is real. Positions were chosen to agree with what public sources say (docs/gusev.md
 §3, §5): the Pissa crosses the middle of town from east to west with the Old Town on its right
 (north) bank; the Krasnaya joins it from the south inside town; the railway runs west to east
 north of the centre with the station on the Old Town's north side; the E28 passes through.
@@ -28,7 +28,7 @@ SEED = 20250101
 """Seed of every random choice (jitter, dropped edges): the output is reproducible."""
 
 ORIGIN_X, ORIGIN_Y = 577450.0, 6050020.0
-"""Grid origin in EPSG:32634, about 100 m south-west of the recommended centre (gusev-facts §9)."""
+"""Grid origin in EPSG:32634, about 100 m south-west of the centre of docs/gusev.md §9."""
 
 GRID_ROTATION_DEG = 6.0
 """Grid rows rise 6 degrees towards the east, roughly parallel to the river and railway."""
@@ -121,7 +121,7 @@ class NamedLine:
     crossing_name: str = ""
 
 
-_SRC = "street name from public sources (gusev-facts.md §5); position modelled"
+_SRC = "street name from public sources (docs/gusev.md §5); position modelled"
 
 NAMED_LINES: tuple[NamedLine, ...] = (
     NamedLine(
@@ -131,7 +131,7 @@ NAMED_LINES: tuple[NamedLine, ...] = (
         4000,
         "primary",
         "E28",
-        "E28 passes through the town (gusev-facts.md §3); alignment modelled",
+        "E28 passes through the town (docs/gusev.md §3); alignment modelled",
     ),
     NamedLine("row", 0, -1250, 1150, "secondary", "ул. Московская", _SRC),
     NamedLine("row", 450, -950, 950, "tertiary", "ул. Пушкина", _SRC),
@@ -155,7 +155,7 @@ NAMED_LINES: tuple[NamedLine, ...] = (
         2000,
         "secondary",
         "дорога на Советск",
-        "the road to Sovetsk branches off in town (gusev-facts.md §3); alignment modelled",
+        "the road to Sovetsk branches off in town (docs/gusev.md §3); alignment modelled",
         ("rail",),
         "crossing",
     ),
@@ -170,7 +170,7 @@ SPECIAL_CROSSINGS: tuple[NamedLine, ...] = (
         -120,
         "footway",
         "",
-        "the Pissa has one footbridge (gusev-facts.md §3); position modelled",
+        "the Pissa has one footbridge (docs/gusev.md §3); position modelled",
         ("pissa",),
         "footbridge",
         "пешеходный мост через Писсу",

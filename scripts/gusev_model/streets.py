@@ -226,10 +226,10 @@ def _courtyard_paths(x: np.ndarray, y: np.ndarray, us: np.ndarray, vs: np.ndarra
 def _embankments(zones: Zones) -> list[Street]:
     """Return riverside paths on both banks of the Pissa (the south one bridges the Krasnaya).
 
-    The central stretches are the Pissa embankment named in sources (gusev-facts.md §5).
+    The central stretches are the Pissa embankment named in sources (docs/gusev.md §5).
     """
     centre = shapely.box(576500.0, 6049300.0, 578350.0, 6050200.0)
-    source = "the Pissa embankment is named in sources (gusev-facts.md §5); position modelled"
+    source = "the Pissa embankment is named in sources (docs/gusev.md §5); position modelled"
     streets: list[Street] = []
     for side in (1.0, -1.0):
         offset = zones.pissa_axis.offset_curve(side * EMBANKMENT_OFFSET_M)
