@@ -1,12 +1,89 @@
-"""Gusev Planner: walking access to social infrastructure against Russian planning norms."""
+"""Gusev Planner: walking access to social infrastructure against Russian planning norms.
+
+The public API, for notebooks and scripts (README, "Using it from Python")::
+
+    import planner
+    town = planner.load_town("geodata/gusev")
+    result = planner.analyze(town, services=["kindergarten"])
+    result.service_summary()
+    planner.explain(result, "res-0100", "kindergarten").sentence
+
+``load_town``, ``load_norms``, ``analyze``, ``explain`` and the result types (``Town``,
+``NormSet``, ``TownAnalysis``, ``ServiceResult``, ``BlockExplanation``, the errors) live in
+``planner.api`` and are re-exported here.
+
+They are imported lazily, on first access (PEP 562 module ``__getattr__``): every
+``import planner.<module>`` runs this file first, and an eager import of the API would load the
+whole engine (geopandas, SciPy, folium) even for the light modules — the OpenStreetMap tag tables,
+the command line's ``--help``, the constants — and would make this package import its own
+submodules while they are being imported. Type checkers see the names through the
+``TYPE_CHECKING`` import below.
+"""
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from planner.api import (
+        BlockExplanation,
+        DataValidationError,
+        Issue,
+        NormsError,
+        NormSet,
+        PlannerError,
+        ServiceNorm,
+        ServiceResult,
+        Town,
+        TownAnalysis,
+        TownMeta,
+        analyze,
+        available_norm_sets,
+        explain,
+        load_norms,
+        load_town,
+    )
 
 try:
     __version__ = version("gusev-planner")
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "BlockExplanation",
+    "DataValidationError",
+    "Issue",
+    "NormSet",
+    "NormsError",
+    "PlannerError",
+    "ServiceNorm",
+    "ServiceResult",
+    "Town",
+    "TownAnalysis",
+    "TownMeta",
+    "__version__",
+    "analyze",
+    "available_norm_sets",
+    "explain",
+    "load_norms",
+    "load_town",
+]
+
+_API = frozenset(__all__) - {"__version__"}
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - whatever the API name is
+    """Return an API name from ``planner.api``, importing it on first use."""
+    if name in _API:
+        value = getattr(importlib.import_module("planner.api"), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    msg = f"module 'planner' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    """List the API names too, so completion in a notebook finds them before first use."""
+    return sorted({*globals(), *_API})

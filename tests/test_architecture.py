@@ -65,7 +65,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("scenarios", ("planner.scenarios",)),
     ("presentation", ("planner.presentation", "planner.maps")),
     ("edges", ("planner.cli", "planner.exports", "planner.osm", "planner.__main__")),
-    ("api", ("planner",)),
+    ("api", ("planner", "planner.api")),
 )
 """Stages from first to last; a module may import its own stage and earlier ones only.
 
