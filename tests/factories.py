@@ -267,6 +267,67 @@ def _street(street_id: str, kind: str, name: str, geometry: LineString) -> dict[
     }
 
 
+MINI_NORMS_TOML = """\
+key = "mini"
+title = "Mini"
+title_ru = "Мини"
+description = "A tiny set for tests."
+walk_speed_m_min = 75
+
+[sources.walk_speed]
+document = "Doc"
+clause = "1"
+confidence = "C"
+
+[services.kindergarten]
+label = "Kindergarten"
+label_ru = "Детский сад"
+category = "education"
+radius_m = 500
+walk_limit_m = 500
+walk_limit_min = 7
+capacity_unit = "places"
+capacity_unit_ru = "мест"
+min_counts = [{ min_population = 1, count = 1 }]
+project_sizes = [80, 180, 320]
+
+[services.kindergarten.demand]
+per_1000 = 52
+cohort = "pop_0_6"
+cohort_share = 0.5
+coverage_share = 0.85
+
+[services.kindergarten.sources.radius]
+document = "SP 42"
+clause = "Table 10.1"
+url = "https://example.org/sp42"
+confidence = "B"
+
+[services.kindergarten.sources.demand]
+document = "SP 42"
+clause = "App. D"
+confidence = "A"
+
+[services.kindergarten.sources.min_count]
+document = "Law"
+clause = "Art. 9"
+confidence = "C"
+
+[services.kindergarten.sources.project_sizes]
+document = "Practice"
+clause = "Typical projects"
+confidence = "C"
+
+[services.museum]
+label = "Museum"
+label_ru = "Музей"
+category = "culture"
+capacity_unit = "objects"
+capacity_unit_ru = "объектов"
+"""
+"""A small valid norm set (two services) saved as ``mini.toml``; schema tests break it per line."""
+
+
 XSS = "<img src=x onerror=alert(1)>"
 """Data text that a page would run as HTML if it forgot to escape it."""
 
