@@ -15,7 +15,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from planner.analysis import TownAnalysis
-from planner.presentation.catalogue import t
+from planner.presentation.words import t
 from ui import sidebar
 from ui.common import guarded
 from ui.pages import data_sources, facilities, gaps, map, overview

@@ -1,8 +1,9 @@
 """The full analysis of a town: coverage, capacity-aware provision, catchments and gaps.
 
 ``analyze_town`` is the one entry point the CLI, the dashboard, the exports and the benchmarks
-call, so they all show the same numbers. The expensive, reusable part (the walking graph) can be
-passed in, so a scenario re-run only re-attaches points and re-solves.
+call, so they all show the same numbers (``planner.figures`` sums them up per service). The
+expensive, reusable part (the walking graph) can be passed in, so a scenario re-run only
+re-attaches points and re-solves.
 """
 
 from __future__ import annotations
@@ -120,29 +121,6 @@ class TownAnalysis:
     services: dict[str, ServiceResult]
     requirements: pd.DataFrame
 
-    def service_summary(self) -> pd.DataFrame:
-        """Return one row of headline figures per analysed service (see ``summarize_service``)."""
-        return pd.DataFrame([summarize_service(r) for r in self.services.values()])
-
-    def district_summary(self, service: str) -> pd.DataFrame:
-        """Return coverage and provision per district for one service."""
-        result = self.service(service)
-        cov = result.coverage
-        table = cov.groupby("district", sort=True).agg(
-            residents=("population", "sum"),
-            covered_network=("population", lambda s: s[cov.loc[s.index, "within_limit"]].sum()),
-            covered_radius=("population", lambda s: s[cov.loc[s.index, "within_radius"]].sum()),
-        )
-        residents = table["residents"].where(table["residents"] > 0)
-        table["covered_network_share"] = (table["covered_network"] / residents).fillna(0.0)
-        table["covered_radius_share"] = (table["covered_radius"] / residents).fillna(0.0)
-        if result.provision is not None:
-            groups = cov.set_index("unit_id")["district"]
-            prov = result.provision.summary(groups)
-            table = table.join(prov[["demand", "served_within", "unserved", "within_share"]])
-            table = table.rename(columns={"within_share": "provision_ratio"})
-        return table.reset_index()
-
     def service(self, key: str) -> ServiceResult:
         """Return one service's results.
 
@@ -258,61 +236,6 @@ def analyze_town(
     )
 
 
-def summarize_service(result: ServiceResult) -> dict[str, object]:
-    """Return one service's headline figures.
-
-    Keys: ``service``, ``label``, ``facilities``, ``residents``, ``covered_network`` and
-    ``covered_radius`` (residents) with their ``*_share``, ``radius_not_network`` (residents in
-    the radius but beyond the walking limit), ``demand``, ``served_within``, ``unmet_places``
-    (demand not served within the norm), ``provision_ratio`` (served within / demand),
-    ``gap_zones``, ``overloaded`` and ``status`` ("good", "fair", "poor").
-    """
-    cov = result.coverage
-    residents = float(cov["population"].sum())
-    covered_network = float(cov.loc[cov["within_limit"], "population"].sum())
-    covered_radius = float(cov.loc[cov["within_radius"], "population"].sum())
-    cut_off = float(cov.loc[cov["radius_not_network"], "population"].sum())
-    row: dict[str, object] = {
-        "service": result.norm.key,
-        "label": result.norm.label,
-        "facilities": len(result.facilities),
-        "residents": residents,
-        "covered_network": covered_network,
-        "covered_network_share": covered_network / residents if residents else 0.0,
-        "covered_radius": covered_radius,
-        "covered_radius_share": covered_radius / residents if residents else 0.0,
-        "radius_not_network": cut_off,
-        "demand": np.nan,
-        "served_within": np.nan,
-        "unmet_places": np.nan,
-        "provision_ratio": np.nan,
-        "gap_zones": len(result.gap_zones),
-        "overloaded": len(result.overloaded),
-    }
-    if result.provision is not None:
-        totals = result.provision.totals()
-        row["demand"] = totals.demand
-        row["served_within"] = totals.served_within
-        row["unmet_places"] = totals.demand - totals.served_within
-        row["provision_ratio"] = totals.within_share
-    score = row["provision_ratio"] if result.provision is not None else row["covered_network_share"]
-    row["status"] = _traffic_light(float(score))  # type: ignore[arg-type]
-    return row
-
-
-GOOD_SHARE = 0.9
-FAIR_SHARE = 0.7
-
-
-def _traffic_light(share: float) -> str:
-    """Classify a coverage or provision share: good >= 90 %, fair >= 70 %, else poor."""
-    if np.isnan(share):
-        return "n/a"
-    if share >= GOOD_SHARE:
-        return "good"
-    return "fair" if share >= FAIR_SHARE else "poor"
-
-
 def _walk_services(norms: NormSet, services: Sequence[str] | None) -> list[str]:
     if services is None:
         return [k for k, s in norms.services.items() if s.has_walk_norm]
@@ -357,12 +280,9 @@ def _analyze_service(
         fca = two_step_fca(demand, capacity, pairs, limit_m=limit_m)
         e2sfca = enhanced_two_step_fca(demand, capacity, pairs, limit_m=limit_m)
     circles = radius_circles(facilities, radius_m=norm.radius_m) if norm.radius_m else None
-    names = dict(zip(town.districts["id"], town.districts["name"], strict=True))
-    zones = gap_zones(
-        town.residential, coverage, norm, provision, district_names=names, neighbours=neighbours
-    )
+    zones = gap_zones(town.residential, coverage, norm, provision, neighbours=neighbours)
     overloaded = (
-        overloaded_facilities(coverage, demand, provision, town.facilities)
+        overloaded_facilities(coverage, demand, provision)
         if provision is not None and demand is not None
         else pd.DataFrame()
     )

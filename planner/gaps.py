@@ -4,17 +4,20 @@ Three kinds of gap:
 
 - **gap zones**: neighbouring residential units whose demand is not met within the walking norm
   (or, for services without a demand rule, that are beyond the walking limit), merged into
-  polygons with their residents and unmet places;
+  polygons with their residents, unmet places, the districts they span (ids, most residents
+  first, with the residents in each) and the standard project sizes that would close them;
 - **overloaded facilities**: facilities whose nearest-walk catchment holds more demand than
   their capacity (the load a 'go to the nearest' rule would put on them);
 - **missing services**: services the norm set requires for a town of this size that the town
   lacks — and, listed apart, the ones it does not require, so nothing is flagged wrongly.
+
+Everything here is numbers, ids, keys and tuples of project sizes: the words ("1 × 180 places —
+kindergarten", district names, citations) come from ``planner.presentation.words``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -25,8 +28,8 @@ import shapely
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from planner.norms import NormSet, ServiceNorm, Source
-from planner.projects import describe_projects, suggest_projects
+from planner.norms import NormSet, ServiceNorm
+from planner.projects import suggest_projects
 from planner.provision import ProvisionResult
 
 GAP_JOIN_M = 150.0
@@ -43,18 +46,14 @@ ZONE_COLUMNS = [
     "unmet_residents",
     "unmet_places",
     "unserved_places",
-    "district",
-    "projects",
+    "district_ids",
+    "district_residents",
     "project_sizes",
-    "clause",
 ]
-
-
-def cite(source: Source | None) -> str:
-    """Return a short citation: document, clause (confidence)."""
-    if source is None:
-        return "no normative source"
-    return f"{source.document}, {source.clause} (confidence {source.confidence})"
+"""Columns of a gap zone table (plus ``geometry``). ``district_ids`` and ``district_residents``
+are tuples (str, int) of the districts the zone's units lie in, most residents first (ties by
+id); ``project_sizes`` is a tuple of int, the standard projects suggested, largest first
+(empty: no new building, or no standard size, or no demand rule)."""
 
 
 def gap_zones(
@@ -63,7 +62,6 @@ def gap_zones(
     service: ServiceNorm,
     provision: ProvisionResult | None,
     *,
-    district_names: Mapping[str, str] | None = None,
     join_m: float = GAP_JOIN_M,
     neighbours: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None,
 ) -> gpd.GeoDataFrame:
@@ -80,8 +78,6 @@ def gap_zones(
     provision
         The capacity-aware result, or ``None`` when the service has no demand rule: then a unit
         is in a gap when it is beyond the walking limit.
-    district_names
-        District name per district id, for the ``district`` column (ids are kept otherwise).
     join_m
         Units closer than this are merged into one zone.
     neighbours
@@ -132,11 +128,9 @@ def gap_zones(
     )
     n_zones, zone = csgraph.connected_components(near, directed=False)
     places = _zone_sum(zone, unmet[gap], n_zones)
-    # The district holding most of the zone's gap units names it.
-    codes, names = pd.factorize(residential["district"].to_numpy(dtype=object)[gap], sort=True)
-    counts = np.zeros((n_zones, len(names)), dtype=np.int64)
-    np.add.at(counts, (zone, codes), 1)
-    district = np.asarray(names)[counts.argmax(axis=1)]
+    district_ids, district_residents = _zone_districts(
+        zone, residential["district"].to_numpy(dtype=object)[gap], population[gap], n_zones
+    )
     # The zone is drawn as its blocks themselves: exact, and cheap (no polygon union).
     order_units = np.argsort(zone, kind="stable")
     bounds = np.searchsorted(zone[order_units], np.arange(n_zones))
@@ -154,10 +148,9 @@ def gap_zones(
             ).astype(np.int64),
             "unmet_places": places,
             "unserved_places": _zone_sum(zone, unserved[gap], n_zones),
-            "district": [_name(str(d), district_names) for d in district],
-            "projects": [_project_text(service, _sizes(service, p), p) for p in places],
-            "project_sizes": [" + ".join(map(str, _sizes(service, p))) for p in places],
-            "clause": _gap_clause(service),
+            "district_ids": district_ids,
+            "district_residents": district_residents,
+            "project_sizes": [_sizes(service, p) for p in places],
         },
         geometry=geometry,
         crs=crs,
@@ -178,10 +171,7 @@ def unit_neighbours(
 
 
 def overloaded_facilities(
-    coverage: pd.DataFrame,
-    demand: pd.Series,
-    provision: ProvisionResult,
-    facilities: pd.DataFrame,
+    coverage: pd.DataFrame, demand: pd.Series, provision: ProvisionResult
 ) -> pd.DataFrame:
     """Return the facilities whose nearest-walk demand exceeds their capacity.
 
@@ -193,13 +183,11 @@ def overloaded_facilities(
         Places needed per unit id.
     provision
         The capacity-aware result of the same service (for the assigned load).
-    facilities
-        The facilities layer (``id``, ``name``, ``name_ru``, ``capacity``).
 
     Returns
     -------
     pandas.DataFrame
-        ``facility_id``, ``name``, ``name_ru``, ``capacity``, ``nearest_demand`` (places of
+        ``facility_id``, ``capacity``, ``nearest_demand`` (places of
         the units within the limit whose nearest facility it is), ``load`` (assigned by the
         exact solution), ``overload_places`` and ``overload_ratio`` (nearest demand over
         capacity), most overloaded first.
@@ -216,15 +204,12 @@ def overloaded_facilities(
         over = ~np.isnan(capacity) & (nearest > capacity)
     keep = np.flatnonzero(over)
     keep = keep[np.argsort(-(nearest[keep] - capacity[keep]), kind="stable")]
-    info = facilities.set_index("id")
     kept_ids = fac_ids[keep]
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(capacity[keep] > 0, nearest[keep] / capacity[keep], np.nan)
     return pd.DataFrame(
         {
             "facility_id": kept_ids,
-            "name": info["name"].reindex(kept_ids).to_numpy(),
-            "name_ru": info["name_ru"].reindex(kept_ids).to_numpy(),
             "capacity": capacity[keep],
             "nearest_demand": nearest[keep],
             "load": table["load"].to_numpy(dtype=float)[keep],
@@ -251,51 +236,51 @@ def service_requirements(
     Returns
     -------
     pandas.DataFrame
-        One row per service of the norm set: ``service``, ``label``, ``required`` (count),
-        ``existing``, ``missing`` (count short), ``status`` ("missing", "ok", "not_required")
-        and ``clause`` (the rule that decides it; for "not_required", why not).
+        One row per service of the norm set: ``service``, ``required`` (count), ``existing``,
+        ``missing`` (count short), ``status`` ("missing", "ok", "not_required") and
+        ``required_from_population`` (the town size from which the norm asks for one; 0 when
+        it gives no minimum). ``words.requirement_reason`` says why, with the clause.
     """
     counts = facilities["service"].value_counts()
     rows = []
     for key, service in norms.services.items():
         required = service.required_count(population)
         existing = int(counts.get(key, 0))
-        if required == 0:
-            status = "not_required"
-            if service.required_from_population:
-                reason = (
-                    f"required only from {service.required_from_population:,} residents; "
-                    f"the town has {population:,}"
-                )
-            else:
-                reason = "the norm set gives no minimum count"
-            clause = f"{reason} ({cite(service.sources.get('min_count'))})"
-        else:
-            status = "missing" if existing < required else "ok"
-            clause = cite(service.sources.get("min_count"))
+        status = "not_required" if required == 0 else "missing" if existing < required else "ok"
         rows.append(
             {
                 "service": key,
-                "label": service.label,
                 "required": required,
                 "existing": existing,
                 "missing": max(required - existing, 0),
                 "status": status,
-                "clause": clause,
+                "required_from_population": int(service.required_from_population or 0),
             }
         )
     return pd.DataFrame(rows)
 
 
-def _project_text(service: ServiceNorm, sizes: tuple[int, ...], places: float) -> str:
-    if not math.isfinite(places):
-        return f"1 new {service.label.lower()} within {service.walk_limit_m:.0f} m walk"
-    if not service.project_sizes:
-        return (
-            f"{places:,.0f} {service.capacity_unit} short "
-            "(the norm set gives no standard project size)"
-        )
-    return describe_projects(sizes, service.capacity_unit, service.label)
+def _zone_districts(
+    zone: npt.NDArray[np.intp],
+    district: npt.NDArray[np.object_],
+    population: npt.NDArray[np.float64],
+    n_zones: int,
+) -> tuple[list[tuple[str, ...]], list[tuple[int, ...]]]:
+    """Per zone, the districts its units lie in and their residents, most residents first."""
+    codes, names = pd.factorize(pd.Series(district).astype(str).to_numpy(), sort=True)
+    residents = np.zeros((n_zones, len(names)))
+    present = np.zeros((n_zones, len(names)), dtype=bool)
+    np.add.at(residents, (zone, codes), np.nan_to_num(population))
+    present[zone, codes] = True
+    ids: list[tuple[str, ...]] = []
+    counts: list[tuple[int, ...]] = []
+    for z in range(n_zones):
+        cols = np.flatnonzero(present[z])
+        # Most residents first; names are sorted, so a stable sort breaks ties by id.
+        cols = cols[np.argsort(-residents[z, cols], kind="stable")]
+        ids.append(tuple(str(names[c]) for c in cols))
+        counts.append(tuple(round(float(residents[z, c])) for c in cols))
+    return ids, counts
 
 
 def _scatter(pos: npt.NDArray[np.intp], values: npt.NDArray[Any], n: int) -> npt.NDArray[Any]:
@@ -316,14 +301,3 @@ def _zone_sum(zone: npt.NDArray[Any], values: npt.NDArray[Any], n_zones: int) ->
 
 def _sizes(service: ServiceNorm, places: float) -> tuple[int, ...]:
     return suggest_projects(places, service.project_sizes) if math.isfinite(places) else ()
-
-
-def _name(district_id: str, names: Mapping[str, str] | None) -> str:
-    return names.get(district_id, district_id) if names else district_id
-
-
-def _gap_clause(service: ServiceNorm) -> str:
-    """Cite the walking rule and, where projects are suggested, the project sizes."""
-    walk = cite(service.sources.get("radius"))
-    sizes = service.sources.get("project_sizes")
-    return walk if sizes is None else f"{walk}; project sizes: {cite(sizes)}"

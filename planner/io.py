@@ -22,6 +22,7 @@ from pyproj.exceptions import CRSError as PyprojCrsError
 from planner.errors import DataValidationError, Issue
 from planner.layers import LAYER_SPECS, LayerSpec
 from planner.model import Town, TownMeta
+from planner.norms.model import DEFAULT_NORM_SET
 from planner.validate import (
     check_facilities,
     check_layer,
@@ -337,3 +338,15 @@ def _file_of(name: str) -> str:
 def _empty_layer(spec: LayerSpec, crs: str) -> gpd.GeoDataFrame:
     columns = {name: pd.Series(dtype="object") for name, _ in spec.columns}
     return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=crs), crs=crs)
+
+
+def norm_set_for(folder: Path | str) -> str:
+    """Return the norm set a town folder asks for: its ``default_norms``, else the default.
+
+    The one place that decides which norm set applies when the user names none: the CLI and the
+    dashboard both call it. An unreadable ``town.toml`` gives ``DEFAULT_NORM_SET`` (loading the
+    town then reports what is wrong with it).
+    """
+    path = Path(folder)
+    meta, _ = read_town_meta(path) if path.is_dir() else (None, [])
+    return meta.default_norms if meta is not None else DEFAULT_NORM_SET

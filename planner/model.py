@@ -8,6 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from planner.errors import Issue
+from planner.norms.model import DEFAULT_NORM_SET
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ class TownMeta:
     crs: str
     size_class: str
     attribution: str
-    default_norms: str = "sp42_small_town"
+    default_norms: str = DEFAULT_NORM_SET
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,7 @@
-"""Turn a deficit of places into standard project sizes ("one 180-place kindergarten")."""
+"""Turn a deficit of places into standard project sizes: ``(320, 80)`` for 400 places short.
+
+Sizes only; ``planner.presentation.words.project_text`` writes them as words.
+"""
 
 from __future__ import annotations
 
@@ -48,14 +51,3 @@ def suggest_projects(deficit: float, sizes: Sequence[int]) -> tuple[int, ...]:
     if rest >= MIN_PROJECT_SHARE * ordered[0]:
         projects.append(next((s for s in ordered if s >= rest), largest))
     return tuple(projects)
-
-
-def describe_projects(projects: Sequence[int], unit: str, label: str) -> str:
-    """Return e.g. "1 × 180-place kindergarten" or "2 × 320 + 1 × 80 places" in plain words."""
-    if not projects:
-        return "no new building (extend an existing one)"
-    counts: dict[int, int] = {}
-    for size in projects:
-        counts[size] = counts.get(size, 0) + 1
-    parts = [f"{n} × {size} {unit}" for size, n in sorted(counts.items(), reverse=True)]
-    return f"{' + '.join(parts)} {label.lower()}"

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -214,8 +214,10 @@ class UnitExplanation:
         (``load >= capacity - eps``; never for an unknown capacity).
     nearest_top_units
         The units that facility serves with the most places, largest first.
-    text
-        One English sentence saying all of this.
+    limit_m
+        The walking limit the unit was judged against, metres.
+
+    Figures only: ``planner.presentation.explain.provision_sentence`` says it in words.
     """
 
     unit_id: Hashable
@@ -231,7 +233,7 @@ class UnitExplanation:
     nearest_capacity_known: bool
     nearest_is_full: bool
     nearest_top_units: tuple[ServedUnit, ...]
-    text: str
+    limit_m: float
 
 
 def index_pairs(demand: pd.Series, capacity: pd.Series, pairs: pd.DataFrame) -> IndexedPairs:
@@ -373,7 +375,7 @@ def explain_unit(
     Returns
     -------
     UnitExplanation
-        The figures and a one-sentence English text.
+        The figures (no text: see ``planner.presentation.explain``).
 
     Raises
     ------
@@ -399,7 +401,7 @@ def explain_unit(
         known, full = bool(facility["capacity_known"]), bool(facility["is_full"])
         top = _top_units(result.links, nearest_id, load, top_n)
     within = distance_m <= limit_m
-    explanation = UnitExplanation(
+    return UnitExplanation(
         unit_id=unit_id,
         demand=float(row["demand"]),
         served_within=float(row["served_within"]),
@@ -413,9 +415,8 @@ def explain_unit(
         nearest_capacity_known=known,
         nearest_is_full=full,
         nearest_top_units=top,
-        text="",
+        limit_m=float(limit_m),
     )
-    return _with_text(explanation, limit_m)
 
 
 def _solve(
@@ -666,58 +667,6 @@ def _top_units(
             index=False
         )
     )
-
-
-def _with_text(item: UnitExplanation, limit_m: float) -> UnitExplanation:
-    limit = f"{_fmt(limit_m)} m"
-    demand = _fmt(item.demand)
-    tolerance = _STATUS_EPS * max(1.0, item.demand)
-    if item.demand <= tolerance:
-        text = f"Unit {item.unit_id} has no demand, so there is nothing to serve."
-        return replace(item, text=text)
-    if item.nearest_facility_id is None:
-        text = f"Unit {item.unit_id}: all {demand} places are unserved because no facility is "
-        text += "reachable from it."
-        return replace(item, text=text)
-    if item.unserved > tolerance:
-        head = f"{_fmt(item.unserved)} of {demand} places are unserved"
-        if item.served_within + item.served_beyond > tolerance:
-            head += (
-                f" ({_fmt(item.served_within)} served within the {limit} limit, "
-                f"{_fmt(item.served_beyond)} beyond it)"
-            )
-    elif item.served_beyond > tolerance:
-        head = f"all {demand} places are served, {_fmt(item.served_beyond)} of them only beyond "
-        head += f"the {limit} limit"
-    else:
-        head = f"all {demand} places are served within {limit}"
-    side = "within" if item.nearest_within_limit else "beyond"
-    nearest = (
-        f"the nearest facility {item.nearest_facility_id} is {_fmt(item.nearest_distance_m)} m "
-        f"away ({side} the limit)"
-    )
-    if not item.nearest_capacity_known:
-        nearest += " and has an unknown capacity, counted as unlimited"
-    elif item.nearest_is_full:
-        nearest += (
-            f" and full ({_fmt(item.nearest_load)} of {_fmt(item.nearest_capacity)} places taken"
-        )
-        if item.nearest_top_units:
-            users = ", ".join(
-                f"{unit.unit_id} with {_fmt(unit.places)}" for unit in item.nearest_top_units
-            )
-            nearest += f", mostly by {users}"
-        nearest += ")"
-    else:
-        free = _fmt(max(item.nearest_capacity - item.nearest_load, 0.0))
-        nearest += f" and has {free} of {_fmt(item.nearest_capacity)} places free"
-    return replace(item, text=f"Unit {item.unit_id}: {head}; {nearest}.")
-
-
-def _fmt(value: float) -> str:
-    """Format a number of places or metres: whole numbers without decimals, else one decimal."""
-    rounded = round(value, 1)
-    return f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.1f}"
 
 
 def _check_ids(index: pd.Index, table: str, kind: str) -> None:

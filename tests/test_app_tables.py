@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from planner.analysis import analyze_town
+from planner.figures import service_figures, summary_table, traffic_light
 from planner.norms import load_norms
-from planner.presentation.catalogue import t
 from planner.presentation.explain import coverage_by_service, explain_block
 from planner.presentation.tables import (
     coverage_breakdown,
@@ -24,10 +24,8 @@ from planner.presentation.tables import (
     provenance_table,
     requirement_tables,
     scorecard,
-    service_figures,
-    traffic_light,
 )
-from planner.presentation.views import residents_served_within, unit_classes, zone_project_text
+from planner.presentation.views import residents_served_within, unit_classes
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +37,9 @@ def analysis():
     return analyze_town(load_town(TINY_TOWN_DIR, norms=norms), norms)
 
 
-def test_scorecard_matches_the_engine_summary(analysis):
+def test_scorecard_shows_the_figures_of_the_summary(analysis):
     table = scorecard(analysis, "en").set_index("key")
-    summary = analysis.service_summary().set_index("service")
+    summary = summary_table(analysis).set_index("service")
     assert list(table.index) == list(summary.index)
     for key, row in summary.iterrows():
         assert table.loc[key, "Within walk (network)"] == pytest.approx(
@@ -52,17 +50,18 @@ def test_scorecard_matches_the_engine_summary(analysis):
         if math.isfinite(row["provision_ratio"]):
             assert table.loc[key, "Provision"] == pytest.approx(row["provision_ratio"])
             assert table.loc[key, "Places short"] == pytest.approx(row["unmet_places"])
+        assert table.loc[key, "status_key"] == row["status"]
         assert table.loc[key, "Status"].endswith(row["status"])
 
 
 def test_district_figures_add_up_to_the_town(analysis):
-    result = analysis.service("kindergarten")
-    town = service_figures(result)
-    parts = [service_figures(result, d) for d in ("west", "east")]
-    assert sum(p["residents"] for p in parts) == town["residents"] == 1000
-    assert sum(p["covered_network"] for p in parts) == town["covered_network"]
-    assert sum(p["demand"] for p in parts) == pytest.approx(town["demand"])
-    assert sum(p["unmet_places"] for p in parts) == pytest.approx(town["unmet_places"])
+    town = service_figures(analysis, "kindergarten")
+    parts = [service_figures(analysis, "kindergarten", d) for d in ("west", "east")]
+    assert sum(p.residents for p in parts) == town.residents == 1000
+    assert sum(p.covered_network for p in parts) == town.covered_network
+    assert sum(p.demand for p in parts) == pytest.approx(town.demand)
+    assert sum(p.unmet_places for p in parts) == pytest.approx(town.unmet_places)
+    assert sum(p.facilities for p in parts) == town.facilities
 
 
 def test_within_time_depends_on_pace():
@@ -71,13 +70,13 @@ def test_within_time_depends_on_pace():
 
     norms = load_norms()
     town = load_town(TINY_TOWN_DIR, norms=norms)
-    fast = analyze_town(town, norms, walk_speed_m_min=norms.walk_speed_m_min)
-    slow = analyze_town(town, norms, walk_speed_m_min=norms.elderly_walk_speed_m_min)
-    a = service_figures(fast.service("kindergarten"))
-    b = service_figures(slow.service("kindergarten"))
-    assert b["median_walk_min"] == pytest.approx(a["median_walk_min"] * 75 / 50)
-    assert b["within_time_share"] <= a["within_time_share"]
-    assert b["covered_network_share"] == a["covered_network_share"]  # metres do not change
+    fast = analyze_town(town, norms, walk_speed_m_min=norms.walk_speed_for("adult"))
+    slow = analyze_town(town, norms, walk_speed_m_min=norms.walk_speed_for("elderly"))
+    a = service_figures(fast, "kindergarten")
+    b = service_figures(slow, "kindergarten")
+    assert b.median_walk_min == pytest.approx(a.median_walk_min * 75 / 50)
+    assert b.within_time_share <= a.within_time_share
+    assert b.covered_network_share == a.covered_network_share  # metres do not change
 
 
 def test_traffic_light_thresholds():
@@ -140,20 +139,6 @@ def test_gaps_table_is_ranked_and_translated(analysis):
     assert gaps_table(analysis, "kindergarten", "nowhere", "en").empty
 
 
-def test_zone_project_text_in_russian():
-    norms = load_norms()
-    kindergarten = norms.services["kindergarten"]
-    zone = {"unmet_places": 400.0, "project_sizes": "320 + 80", "projects": "x"}
-    assert zone_project_text(zone, kindergarten, "en") == "x"
-    text = zone_project_text(zone, kindergarten, "ru")
-    assert text == "1 × 320 мест + 1 × 80 мест — детский сад"
-    assert zone_project_text({"unmet_places": 5.0, "project_sizes": ""}, kindergarten, "ru") == (
-        t("gaps.extend", "ru")
-    )
-    pharmacy = norms.services["pharmacy"]
-    assert "аптека" in zone_project_text({"unmet_places": math.nan}, pharmacy, "ru")
-
-
 def test_requirements_split_required_and_not(analysis):
     required, not_required = requirement_tables(analysis, "en")
     assert len(required) + len(not_required) == len(analysis.norms.services)
@@ -203,7 +188,6 @@ def test_explanations_in_both_languages(analysis):
         russian = explain_block(analysis, "kindergarten", unit, "ru")
         assert english.sentence.startswith(f"Block {unit}")
         assert russian.sentence.startswith(f"Квартал {unit}")
-        assert english.engine_text.startswith(f"Unit {unit}")
         facts = dict(russian.facts)
         assert facts["Район"] in {"Запад", "Восток"}
     # A service without demand is explained by distance.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from planner.cli.main import main
 from planner.exports.data import GPKG_LAYERS
+from planner.figures import summary_table
 
 
 def test_analyze_writes_geopackage_and_csv(tiny_town_dir: Path, tmp_path: Path, capsys) -> None:
@@ -38,7 +40,13 @@ def test_analyze_writes_geopackage_and_csv(tiny_town_dir: Path, tmp_path: Path, 
     assert summary.loc["kindergarten", "unmet_places"] == pytest.approx(11.0)
     printed = capsys.readouterr().out
     assert "Wrote" in printed
-    assert "kindergarten" in printed
+    assert "Kindergarten" in printed
+    gaps = pd.read_csv(out / "gap_zones.csv", encoding="utf-8-sig")
+    kinder_zone = gaps[gaps["service"] == "kindergarten"].iloc[0]
+    # Lists are JSON arrays in the files (no text to parse back).
+    assert json.loads(kinder_zone["project_sizes"]) == []
+    assert set(json.loads(kinder_zone["district_ids"])) <= {"west", "east"}
+    assert "СП 42.13330.2016" in kinder_zone["clause"]
 
 
 def test_analyze_one_service_elderly(tiny_town_dir: Path, tmp_path: Path) -> None:
@@ -102,7 +110,7 @@ def test_gusev_analysis_smoke(gusev_town, tmp_path: Path) -> None:
     from planner.norms import load_norms
 
     analysis = analyze_town(gusev_town, load_norms())
-    summary = analysis.service_summary().set_index("service")
+    summary = summary_table(analysis).set_index("service")
     assert summary["residents"].eq(28_600).all()
     assert (summary["covered_network"] <= summary["residents"]).all()
     for column in ("covered_network_share", "covered_radius_share", "provision_ratio"):
@@ -129,6 +137,36 @@ def test_homes_far_from_streets_are_reported(tiny_town_dir: Path, capsys) -> Non
     assert "1 place(s) lie more than 250 m from any street" in out
     # from (530, 530) to the nearest street point (200, 200): 330 * sqrt(2) = 467 m
     assert "home R4: 467 m to the nearest street" in out
+
+
+def test_gaps_in_russian(tiny_town_dir: Path, capsys) -> None:
+    assert main(["gaps", str(tiny_town_dir), "--lang", "ru"]) == 0
+    out = capsys.readouterr().out
+    assert "НЕ ХВАТАЕТ  Библиотека: есть 0 из 1" in out
+    assert "Детский сад 2 (F2): вместимость 40, потребность ближайших домов 51 (127\u00a0%)" in out
+    assert "Детский сад" in out
+    # Only proper names, citations and ids may be Latin: no English interface words.
+    for english in ("MISSING", "Gap zones", "capacity", "not required", "Overloaded"):
+        assert english not in out
+
+
+def test_explain_prints_the_dashboards_sentence(tiny_town_dir: Path, capsys) -> None:
+    from planner.analysis import analyze_town
+    from planner.io import load_town
+    from planner.norms import load_norms
+    from planner.presentation.explain import explain_block
+
+    for lang in ("en", "ru"):
+        args = ["explain", str(tiny_town_dir), "--unit", "R2", "--service", "kindergarten"]
+        assert main([*args, "--lang", lang]) == 0
+        printed = capsys.readouterr().out
+        norms = load_norms()
+        analysis = analyze_town(
+            load_town(tiny_town_dir, norms=norms), norms, services=["kindergarten"]
+        )
+        block = explain_block(analysis, "kindergarten", "R2", lang)
+        assert printed.rstrip("\n").endswith(block.sentence)
+        assert all(value in printed for _, value in block.facts)
 
 
 def test_explain_a_unit(tiny_town_dir: Path, capsys) -> None:

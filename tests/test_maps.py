@@ -271,8 +271,12 @@ def test_russian_labels(norms):
     assert "Детский сад" in names
     assert "Поликлиника" in names
     assert "120 мест" in html
-    assert "20 000 читательских мест" in html
+    assert "20\u00a0000 читательских мест" in html  # a no-break space between thousands
     assert "<td>неизвестно</td>" in html
+    # Statuses and provenance are words of the language, not the data's keys.
+    assert "<td>проверено</td>" in html
+    assert "<td>действует</td>" in html
+    assert "<td>verified</td>" not in html and "<td>existing</td>" not in html
     legend = _legend(html)
     assert "Легенда" in legend
     assert "Жителей на гектар" in legend

@@ -21,6 +21,7 @@ import shapely
 
 from planner.analysis import analyze_town
 from planner.cli.main import main
+from planner.figures import summary_table
 from planner.io import check_town, load_town
 from planner.norms import load_norms
 from planner.osm.importer import (
@@ -134,7 +135,7 @@ def test_folder_validates_and_analyses(edge: ImportReport) -> None:
     town, issues = check_town(edge.folder, norms=norms)
     assert town is not None, issues
     analysis = analyze_town(town, norms, services=["school", "kindergarten"])
-    summary = analysis.service_summary().set_index("service")
+    summary = summary_table(analysis).set_index("service")
     covered = summary["covered_network_share"].to_dict()
     demand = summary["demand"].to_dict()
     # The apartment block (986 of 1,000 residents) is 100-200 m from the school by street.

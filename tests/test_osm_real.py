@@ -15,6 +15,7 @@ import pytest
 import shapely
 
 from planner.analysis import analyze_town
+from planner.figures import summary_table
 from planner.io import check_town
 from planner.norms import load_norms
 from planner.osm.importer import bbox_boundary, import_osm, parse_bbox
@@ -71,7 +72,7 @@ def test_real_extract_analyses_end_to_end(helsinki: ImportReport) -> None:
     town, issues = check_town(helsinki.folder, norms=norms)
     assert town is not None, [str(i) for i in issues if i.severity == "error"]
     analysis = analyze_town(town, norms, with_catchments=False)
-    summary = analysis.service_summary().set_index("service")
+    summary = summary_table(analysis).set_index("service")
     # Pharmacies (500 m) cover part of the centre; shares are proper fractions.
     assert 0.0 < summary["covered_network_share"].to_dict()["pharmacy"] <= 1.0
     assert (summary["covered_network_share"] <= summary["covered_radius_share"] + 1e-9).all()

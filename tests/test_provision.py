@@ -215,12 +215,8 @@ def test_explain_a_unit_crowded_out_of_a_full_facility() -> None:
     assert [u.unit_id for u in why.nearest_top_units] == ["A", "B"]
     assert [u.places for u in why.nearest_top_units] == pytest.approx([80.0, 20.0])
     assert why.nearest_top_units[0].share_of_load == pytest.approx(0.8)
-    assert why.text == (
-        "Unit B: 40 of 60 places are unserved (20 served within the 500 m limit, 0 beyond it); "
-        "the nearest facility F is 400 m away (within the limit) and full "
-        "(100 of 100 places taken, mostly by A with 80, B with 20)."
-    )
-    assert why.text.count(".") == 1  # one sentence
+    assert (why.demand, why.served_within, why.unserved) == pytest.approx((60.0, 20.0, 40.0))
+    assert why.limit_m == LIMIT_M
 
 
 def test_explain_served_unreachable_and_beyond_units() -> None:
@@ -230,22 +226,16 @@ def test_explain_served_unreachable_and_beyond_units() -> None:
     result = solve_provision(demand, capacity, pairs, limit_m=LIMIT_M)
     a = explain_unit(result, pairs, "A", limit_m=LIMIT_M)
     assert not a.nearest_is_full
-    assert a.text == (
-        "Unit A: all 10 places are served within 500 m; the nearest facility F is 120 m away "
-        "(within the limit) and has 90 of 100 places free."
-    )
+    assert (a.served_within, a.nearest_load, a.nearest_capacity) == (10.0, 10.0, 100.0)
     b = explain_unit(result, pairs, "B", limit_m=LIMIT_M)
     assert b.nearest_facility_id is None
     assert b.nearest_distance_m == math.inf
-    assert "no facility is reachable" in b.text
+    assert b.unserved == 5.0
     c = explain_unit(result, pairs, "C", limit_m=LIMIT_M)
     assert not c.nearest_within_limit
-    assert c.text == (
-        "Unit C: all 7 places are served, 7 of them only beyond the 500 m limit; the nearest "
-        "facility G is 900 m away (beyond the limit) and has an unknown capacity, counted as "
-        "unlimited."
-    )
-    assert "no demand" in explain_unit(result, pairs, "D", limit_m=LIMIT_M).text
+    assert not c.nearest_capacity_known
+    assert c.served_beyond == pytest.approx(7.0)
+    assert explain_unit(result, pairs, "D", limit_m=LIMIT_M).demand == 0.0
     with pytest.raises(ProvisionError, match="not in the provision result"):
         explain_unit(result, pairs, "Z", limit_m=LIMIT_M)
 

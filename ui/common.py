@@ -9,7 +9,7 @@ import streamlit as st
 
 from planner.analysis import TownAnalysis
 from planner.errors import DataValidationError, Issue, PlannerError
-from planner.presentation.catalogue import t
+from planner.presentation.words import fmt_number, norm_set_title, t, town_name
 from ui.state import Context
 
 logger = logging.getLogger(__name__)
@@ -67,16 +67,13 @@ def page_header(ctx: Context, title_key: str) -> None:
     if town is None:
         st.title(t(title_key, lang))
         return
-    name = town.meta.name_ru if lang == "ru" else town.meta.name
-    st.title(f"{t(title_key, lang)} · {md_escape(name)}")
-    norms_title = ""
-    if ctx.norms is not None:
-        norms_title = ctx.norms.title_ru if lang == "ru" else ctx.norms.title
+    st.title(f"{t(title_key, lang)} · {md_escape(town_name(town.meta, lang))}")
+    norms_title = norm_set_title(ctx.norms, lang) if ctx.norms is not None else ""
     st.caption(
         t(
             "app.subtitle",
             lang,
-            population=f"{town.meta.population:,}".replace(",", " " if lang == "ru" else ","),
+            population=fmt_number(town.meta.population, lang),
             year=town.meta.population_year,
             source=md_escape(town.meta.population_source),
             norms=md_escape(norms_title),

@@ -11,14 +11,22 @@ from dataclasses import replace
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.norms import available_norm_sets
+from planner.io import norm_set_for
+from planner.norms import PACES, Pace, available_norm_sets
 from planner.paths import default_town_dir
-from planner.presentation.catalogue import LANGUAGES, Lang, as_lang, t
-from planner.presentation.tables import district_names
+from planner.presentation.words import (
+    LANGUAGES,
+    Lang,
+    as_lang,
+    district_names,
+    norm_set_title,
+    pace_label,
+    service_label,
+    t,
+)
 from ui.common import md_escape
 from ui.state import (
     ALL,
-    DEFAULT_NORM_SET,
     DEFAULT_SERVICE,
     Context,
     clear_town_caches,
@@ -28,7 +36,16 @@ from ui.state import (
 )
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
-KEPT_KEYS = ("lang", "town_dir", "norm_set", "service", "pace", "include_planned", "district")
+KEPT_KEYS = (
+    "lang",
+    "town_dir",
+    "norm_set",
+    "norms_of",
+    "service",
+    "pace",
+    "include_planned",
+    "district",
+)
 """Sidebar widget keys whose values are kept across ``st.switch_page`` (which resets widgets)."""
 _KEEP = "_kept_"
 
@@ -72,8 +89,12 @@ def render() -> Context:
         except PlannerError as err:
             st.error(t("side.no_norm_sets", lang, error=err))
             return Context(lang=lang, folder=folder, norm_key=None, error=err)
-        if state.get("norm_set") not in norm_sets:
-            state["norm_set"] = DEFAULT_NORM_SET if DEFAULT_NORM_SET in norm_sets else norm_sets[0]
+        # The town's own norm set (town.toml default_norms) when a folder is first shown;
+        # the user's choice afterwards, until another folder is chosen.
+        if state.get("norms_of") != folder or state.get("norm_set") not in norm_sets:
+            wanted = norm_set_for(folder)
+            state["norm_set"] = wanted if wanted in norm_sets else norm_sets[0]
+            state["norms_of"] = folder
         norm_key = str(
             st.selectbox(
                 t("side.norm_set", lang),
@@ -102,20 +123,18 @@ def _analysis_controls(lang: Lang, folder: str, norm_key: str) -> Context:
         t("side.service", lang),
         options,
         format_func=lambda key: (
-            t("side.all_services", lang)
-            if key == ALL
-            else str(norms.services[key].label_ru if lang == "ru" else norms.services[key].label)
+            t("side.all_services", lang) if key == ALL else service_label(norms, key, lang)
         ),
         key="service",
     )
-    speeds = {"adult": norms.walk_speed_m_min, "elderly": norms.elderly_walk_speed_m_min}
-    pace = st.radio(
+    pace: Pace = st.radio(
         t("side.pace", lang),
-        list(speeds),
-        format_func=lambda key: t(f"side.pace_{key}", lang, speed=f"{speeds[key]:g}"),
+        PACES,
+        format_func=lambda key: pace_label(key, norms, lang),
         key="pace",
         help=t("side.pace_help", lang),
     )
+    speed = norms.walk_speed_for(pace)
     include_planned = bool(st.checkbox(t("side.planned", lang), key="include_planned"))
     base = Context(
         lang=lang,
@@ -123,8 +142,8 @@ def _analysis_controls(lang: Lang, folder: str, norm_key: str) -> Context:
         norm_key=norm_key,
         norms=norms,
         service=None if service == ALL else str(service),
-        pace=str(pace),
-        walk_speed_m_min=float(speeds[str(pace)]),
+        pace=pace,
+        walk_speed_m_min=speed,
         include_planned=include_planned,
     )
     try:
@@ -144,7 +163,7 @@ def _analysis_controls(lang: Lang, folder: str, norm_key: str) -> Context:
     st.caption(md_escape(town.meta.attribution))
     try:
         with st.spinner(t("side.analysis", lang) + "…"):
-            analysis = get_analysis(folder, norm_key, float(speeds[str(pace)]), include_planned)
+            analysis = get_analysis(folder, norm_key, speed, include_planned)
     except PlannerError as err:
         return replace(base, town=town, error=err)
     return replace(
@@ -157,4 +176,4 @@ def _norm_title(key: str, lang: Lang) -> str:
         norms = get_norms(key)
     except PlannerError:
         return key
-    return str(norms.title_ru if lang == "ru" else norms.title)
+    return norm_set_title(norms, lang)

@@ -14,16 +14,16 @@ from pathlib import Path
 import streamlit as st
 
 from planner.analysis import TownAnalysis, analyze_town
+from planner.config import DEFAULT_WALK_SPEED_M_MIN
 from planner.io import load_town
 from planner.model import Town
 from planner.network import WalkGraph, build_walk_graph
-from planner.norms import NormSet, load_norms
-from planner.presentation.catalogue import Lang
+from planner.norms import NormSet, Pace, load_norms
+from planner.presentation.words import Lang
 
 ALL = "__all__"
 """Select-box value meaning "all services" / "all districts"."""
 
-DEFAULT_NORM_SET = "sp42_small_town"
 DEFAULT_SERVICE = "kindergarten"
 MAX_ANALYSES = 16
 
@@ -84,7 +84,7 @@ class Context:
     district
         The chosen district id, or ``None`` for all districts.
     pace, walk_speed_m_min
-        ``"adult"`` or ``"elderly"`` and its speed.
+        The walking pace and its speed (``NormSet.walk_speed_for``).
     include_planned
         Whether planned facilities count.
     error
@@ -99,7 +99,7 @@ class Context:
     analysis: TownAnalysis | None = None
     service: str | None = None
     district: str | None = None
-    pace: str = "adult"
-    walk_speed_m_min: float = 75.0
+    pace: Pace = "adult"
+    walk_speed_m_min: float = DEFAULT_WALK_SPEED_M_MIN
     include_planned: bool = False
     error: Exception | None = None

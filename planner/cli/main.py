@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import math
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -18,9 +17,10 @@ from typing import TYPE_CHECKING
 from planner import __version__
 from planner.cli.osm import add_import_osm_parser
 from planner.errors import Issue, PlannerError
-from planner.io import check_town, load_town, read_town_meta
+from planner.io import check_town, load_town, norm_set_for
 from planner.layers import PROVENANCES
 from planner.paths import default_town_dir
+from planner.presentation.catalogue import LANGUAGES, t
 from planner.summary import TownSummary, town_summary
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_town_argument(analyze)
     _add_norms_option(analyze)
     _add_analysis_options(analyze)
+    _add_lang_option(analyze)
     analyze.add_argument(
         "--out", type=Path, required=True, help="output folder (created if missing)"
     )
@@ -98,6 +99,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_town_argument(gaps)
     _add_norms_option(gaps)
     _add_analysis_options(gaps)
+    _add_lang_option(gaps)
     gaps.set_defaults(func=_cmd_gaps)
 
     explain = commands.add_parser(
@@ -113,6 +115,7 @@ def _build_parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--elderly", action="store_true", help="walking time at the elderly / small-child pace"
     )
+    _add_lang_option(explain)
     explain.set_defaults(func=_cmd_explain, include_planned=False)
     add_import_osm_parser(commands)
     return parser
@@ -136,6 +139,15 @@ def _add_analysis_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_lang_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="en",
+        help="language of the printed report: en (default) or ru; files are unaffected",
+    )
+
+
 def _add_town_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "town",
@@ -155,14 +167,11 @@ def _add_norms_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _norms_for(args: argparse.Namespace) -> NormSet | None:
-    """Return the norm set named by --norms, else the town's default; None if neither is known."""
+def _norms_for(args: argparse.Namespace) -> NormSet:
+    """Return the norm set named by --norms, else the one the town folder asks for."""
     from planner.norms import load_norms
 
-    folder: Path = args.town
-    meta, _ = read_town_meta(folder) if folder.is_dir() else (None, [])
-    name = args.norms or (meta.default_norms if meta else None)
-    return load_norms(name) if name else None
+    return load_norms(args.norms or norm_set_for(args.town))
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -176,7 +185,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         _print_issues(issues)
         return EXIT_INVALID
     summary = town_summary(town)
-    norms_line = f"checked against norm set {norms.key!r}" if norms else "no norm set"
+    norms_line = f"checked against norm set {norms.key!r}"
     print(f"{folder}: valid ({norms_line}), {len(warnings)} warning(s)")
     _print_summary(summary, official=town.meta.population)
     if warnings:
@@ -210,9 +219,7 @@ def _print_summary(summary: TownSummary, *, official: int) -> None:
 
 def _load_for_analysis(args: argparse.Namespace) -> tuple[Town, NormSet]:
     """Load the town and its norm set, or raise one DataValidationError with every issue."""
-    from planner.norms import load_norms
-
-    norms = _norms_for(args) or load_norms()
+    norms = _norms_for(args)
     return load_town(args.town, norms=norms), norms
 
 
@@ -220,12 +227,11 @@ def _run_analysis(args: argparse.Namespace, *, with_catchments: bool) -> TownAna
     from planner.analysis import analyze_town
 
     town, norms = _load_for_analysis(args)
-    speed = norms.elderly_walk_speed_m_min if args.elderly else norms.walk_speed_m_min
     return analyze_town(
         town,
         norms,
         services=args.service,
-        walk_speed_m_min=speed,
+        walk_speed_m_min=norms.walk_speed_for("elderly" if args.elderly else "adult"),
         include_planned=args.include_planned,
         with_catchments=with_catchments,
         progress=_progress_printer(),
@@ -247,29 +253,33 @@ def _progress_printer() -> Callable[[float, str], None]:
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from planner.exports.data import export_geopackage, export_tables
+    from planner.presentation.report import far_point_lines, service_table_lines
 
     analysis = _run_analysis(args, with_catchments=True)
     out: Path = args.out
     gpkg = export_geopackage(analysis, out / "analysis.gpkg")
     tables = export_tables(analysis, out)
-    print(f"Wrote {gpkg}")
-    for path in tables:
-        print(f"Wrote {path}")
+    for path in (gpkg, *tables):
+        print(t("cli.wrote", args.lang, path=path))
     print()
-    _print_service_table(analysis)
-    _print_far_points(analysis)
+    _print_lines(service_table_lines(analysis, args.lang))
+    _print_lines(far_point_lines(analysis, args.lang))
     return 0
 
 
 def _cmd_gaps(args: argparse.Namespace) -> int:
+    from planner.presentation.report import far_point_lines, gaps_lines
+
     analysis = _run_analysis(args, with_catchments=False)
-    _print_gaps(analysis)
-    _print_far_points(analysis)
+    _print_lines(gaps_lines(analysis, args.lang))
+    _print_lines(far_point_lines(analysis, args.lang))
     return 0
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
     from planner.presentation.explain import explain_block
+    from planner.presentation.report import explanation_lines
+    from planner.presentation.words import service_label
 
     service = args.service
     args.service = [service]
@@ -282,82 +292,11 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         )
         raise PlannerError(msg)
     # The dashboard's explanation, so both say the same thing.
-    block = explain_block(analysis, service, args.unit, "en")
-    print(f"{block.title}: {analysis.norms.service(service).label}")
-    width = max(len(label) for label, _ in block.facts)
-    for label, value in block.facts:
-        print(f"  {label:<{width}}  {value}")
-    print(f"\n{block.sentence}")
+    block = explain_block(analysis, service, args.unit, args.lang)
+    _print_lines(explanation_lines(block, service_label(analysis.norms, service, args.lang)))
     return 0
 
 
-def _print_far_points(analysis: TownAnalysis) -> None:
-    """Warn about homes and facilities far from any street: their walks start with a long leg."""
-    far = analysis.network.far_points
-    if far.empty:
-        return
-    limit_m = analysis.network.far_connector_m
-    print(f"\nWarning: {len(far)} place(s) lie more than {limit_m:.0f} m from any street:")
-    for row in far.itertuples():
-        what = "home" if row.kind == "origin" else "facility"
-        print(f"  {what} {row.id}: {row.connector_m:,.0f} m to the nearest street")
-    print("  Add the footpath or entrance that serves them to streets.geojson.")
-
-
-def _print_service_table(analysis: TownAnalysis) -> None:
-    summary = analysis.service_summary()
-    print(
-        f"{'service':<16} {'within walk':>11} {'within radius':>13} {'cut off':>8} "
-        f"{'demand':>8} {'unmet':>8} {'provision':>9}  status"
-    )
-    for row in summary.itertuples():
-        print(
-            f"{row.service:<16} {row.covered_network_share:>11.0%} "
-            f"{row.covered_radius_share:>13.0%} {row.radius_not_network:>8,.0f} "
-            f"{_num(row.demand):>8} {_num(row.unmet_places):>8} "
-            f"{_pct(row.provision_ratio):>9}  {row.status}"
-        )
-
-
-def _print_gaps(analysis: TownAnalysis) -> None:
-    town = analysis.town
-    print(f"Gaps in {town.meta.name} under {analysis.norms.key!r}")
-    print(f"\nServices the norms require for a town of {town.meta.population:,} residents:")
-    req = analysis.requirements
-    for row in req.itertuples():
-        if row.status == "missing":
-            print(f"  MISSING  {row.label}: {row.existing} of {row.required} ({row.clause})")
-    if not (req["status"] == "missing").any():
-        print("  none missing")
-    not_required = req[req["status"] == "not_required"]
-    if len(not_required):
-        print("  not required here: " + ", ".join(not_required["label"]))
-    zones = analysis.all_gap_zones()
-    print(f"\nGap zones ({len(zones)}), largest first:")
-    print(f"  {'zone':<24} {'district':<20} {'residents':>9} {'unmet places':>12}  project")
-    for row in zones.itertuples():
-        print(
-            f"  {row.zone_id:<24} {row.district:<20} {row.unmet_residents:>9,} "
-            f"{_num(row.unmet_places):>12}  {row.projects}"
-        )
-    print("\nOverloaded facilities (demand of the homes nearest to them above capacity):")
-    found = False
-    for key, result in analysis.services.items():
-        for row in result.overloaded.itertuples():
-            found = True
-            print(
-                f"  {key:<16} {row.name} ({row.facility_id}): capacity {row.capacity:,.0f}, "
-                f"nearest demand {row.nearest_demand:,.0f} ({row.overload_ratio:.0%})"
-            )
-    if not found:
-        print("  none")
-
-
-def _num(value: object) -> str:
-    number = float(value)  # type: ignore[arg-type]
-    return "-" if math.isnan(number) else f"{number:,.0f}"
-
-
-def _pct(value: object) -> str:
-    number = float(value)  # type: ignore[arg-type]
-    return "-" if math.isnan(number) else f"{number:.0%}"
+def _print_lines(lines: list[str]) -> None:
+    for line in lines:
+        print(line)

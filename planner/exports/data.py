@@ -7,6 +7,7 @@ row has a place. Every file is written atomically.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,7 +17,9 @@ import shapely
 
 from planner.analysis import TownAnalysis
 from planner.config import DISPLAY_CRS
+from planner.figures import district_figures, summary_table
 from planner.fileio import write_atomic
+from planner.presentation.words import requirement_reason, service_label, zone_clause
 
 GPKG_LAYERS: dict[str, str] = {
     "residential_coverage": "one row per residential unit and service: nearest facility, "
@@ -26,7 +29,7 @@ GPKG_LAYERS: dict[str, str] = {
     "catchments": "per facility, the area reachable on foot within the walking limit",
     "radius_circles": "per facility, the normative straight-line radius",
     "gap_zones": "clusters of homes whose demand is not met within the norm, with residents, "
-    "unmet places and the suggested standard project",
+    "unmet places, the districts they span and the suggested standard project sizes",
     "links": "who is served by whom: a line from each unit to each facility serving it",
     "boundary": "the town boundary",
 }
@@ -128,7 +131,7 @@ def export_geopackage(analysis: TownAnalysis, path: Path) -> Path:
         "facilities": facilities_frame(analysis),
         "catchments": service_layers(analysis, "catchments"),
         "radius_circles": service_layers(analysis, "radius_circles"),
-        "gap_zones": service_layers(analysis, "gap_zones"),
+        "gap_zones": gap_zones_frame(analysis),
         "links": links_frame(analysis),
         "boundary": analysis.town.boundary,
     }
@@ -149,19 +152,60 @@ def export_tables(analysis: TownAnalysis, folder: Path) -> list[Path]:
     ``facilities.csv`` (with lon/lat).
     """
     tables: dict[str, pd.DataFrame] = {
-        "service_summary": analysis.service_summary(),
+        "service_summary": summary_table(analysis),
         "district_summary": pd.concat(
-            [analysis.district_summary(k).assign(service=k) for k in analysis.services],
-            ignore_index=True,
+            [district_figures(analysis, k) for k in analysis.services], ignore_index=True
         )
         if analysis.services
         else pd.DataFrame(),
         "coverage": _with_lonlat(coverage_frame(analysis)),
-        "gap_zones": _with_lonlat(service_layers(analysis, "gap_zones")),
-        "requirements": analysis.requirements,
+        "gap_zones": _with_lonlat(gap_zones_frame(analysis)),
+        "requirements": requirements_frame(analysis),
         "facilities": _with_lonlat(facilities_frame(analysis)),
     }
-    return [write_csv(table, folder / f"{name}.csv") for name, table in tables.items()]
+    return [write_csv(_flat_lists(table), folder / f"{name}.csv") for name, table in tables.items()]
+
+
+def gap_zones_frame(analysis: TownAnalysis) -> gpd.GeoDataFrame:
+    """Return the gap zones of every service with the clause behind each (English)."""
+    zones = service_layers(analysis, "gap_zones")
+    if zones.empty:
+        return zones
+    norms = analysis.norms
+    clauses = [zone_clause(norms.service(str(s)), "en") for s in zones["service"]]
+    return zones.assign(clause=clauses)
+
+
+def requirements_frame(analysis: TownAnalysis) -> pd.DataFrame:
+    """Return the required/existing/missing counts with each service's label and reason."""
+    req = analysis.requirements
+    norms = analysis.norms
+    population = analysis.town.meta.population
+    return req.assign(
+        label=[service_label(norms, str(k), "en") for k in req["service"]],
+        reason=[
+            requirement_reason(norms.service(str(k)), int(n), population, "en")
+            for k, n in zip(req["service"], req["required"], strict=True)
+        ],
+    )
+
+
+def _flat_lists(table: pd.DataFrame) -> pd.DataFrame:
+    """Write tuple/list cells (a zone's district ids, project sizes) as JSON arrays.
+
+    GeoPackage and CSV have no list type; a JSON array (``[320, 80]``, ``["west", "east"]``)
+    is what GDAL itself writes for list fields, and any tool can read it back.
+    """
+    out = table.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object and values.map(lambda v: isinstance(v, tuple | list)).any():
+            out[column] = values.map(
+                lambda v: (
+                    json.dumps(list(v), ensure_ascii=False) if isinstance(v, tuple | list) else v
+                )
+            )
+    return out
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> Path:
@@ -181,8 +225,8 @@ def _with_lonlat(frame: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def _for_gpkg(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Make columns GDAL can store: booleans stay, objects become text, inf becomes empty."""
-    out = frame.copy()
+    """Make columns GDAL can store: lists become JSON, objects text, inf becomes empty."""
+    out = _flat_lists(frame)
     for column in out.columns:
         if column == out.geometry.name:
             continue

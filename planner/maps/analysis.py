@@ -53,14 +53,25 @@ from planner.maps.style import (
     load_class,
     map_text,
 )
-from planner.model import Town
-from planner.presentation.catalogue import Lang, fmt_number, fmt_share, t
 from planner.presentation.views import (
     CLASS_ORDER,
     MapView,
     residents_served_within,
     unit_classes,
-    zone_project_text,
+)
+from planner.presentation.words import (
+    Lang,
+    capacity_unit,
+    district_names,
+    facility_names,
+    fmt_number,
+    fmt_share,
+    load_status,
+    project_text,
+    service_label,
+    t,
+    unit_status,
+    zone_districts,
 )
 
 MARKER_RADIUS_PX = (5.0, 15.0)
@@ -119,10 +130,10 @@ def build_analysis_map(
     notes: list[str] = []
     if service is not None:
         result = analysis.service(service)
-        area_swatches.extend(_add_areas(fmap, result, view, text))
+        area_swatches.extend(_add_areas(fmap, result, view, labels))
         area_swatches.extend(_add_gap_zones(fmap, analysis, result.gap_zones, text, labels))
         load_swatches = _add_loaded_facilities(fmap, analysis, result, text, labels)
-        label = _service_label(analysis, service, labels)
+        label = service_label(analysis.norms, service, labels)
         sections.append((f"{label}: {text['facility_size']}", load_swatches))
     else:
         area_swatches.extend(_add_gap_zones(fmap, analysis, analysis.all_gap_zones(), text, labels))
@@ -160,10 +171,11 @@ def _add_units(
         return []
     text = map_text(labels)
     ids = frame["id"].astype(str)
-    status_labels = {key: t(f"status.{key}", labels) for key in set(classes)}
+    status_labels = {key: unit_status(key, labels) for key in set(classes)}
+    districts = district_names(town, labels)
     properties: dict[str, Any] = {
         "id": ids,
-        "district": _district_names(town, labels).reindex(frame["district"].astype(str)).to_numpy(),
+        "district": [districts.get(d, d) for d in frame["district"].astype(str)],
         "population": pd.to_numeric(frame["population"], errors="coerce").round().astype("Int64"),
         "status": [status_labels[c] for c in classes],
         "fill": [STATUS_COLORS[c] for c in classes],
@@ -172,8 +184,8 @@ def _add_units(
     aliases = [text["block"], text["district"], text["population"], text["coverage_status"]]
     if service is not None:
         cov = analysis.service(service).coverage.set_index("unit_id").reindex(ids)
-        names = _facility_names(town, labels)
-        properties["nearest"] = names.reindex(cov["nearest_facility_id"].astype(str)).to_numpy()
+        names = facility_names(town, labels)
+        properties["nearest"] = [names.get(f, "") for f in cov["nearest_facility_id"].astype(str)]
         properties["distance"] = [fmt_number(v, labels) for v in cov["distance_m"]]
         properties["minutes"] = [fmt_number(v, labels, 1) for v in cov["walk_time_min"]]
         fields += ["nearest", "distance", "minutes"]
@@ -207,13 +219,14 @@ def _add_units(
 
 
 def _add_areas(
-    fmap: folium.Map, result: ServiceResult, view: MapView, text: Mapping[str, str]
+    fmap: folium.Map, result: ServiceResult, view: MapView, labels: Lang
 ) -> list[Swatch]:
+    text = map_text(labels)
     swatches: list[Swatch] = []
     norm = result.norm
     catchments = result.catchments
     if view in ("network", "disagree") and catchments is not None and len(catchments):
-        name = text["catchments"].format(limit=_m(norm.walk_limit_m))
+        name = text["catchments"].format(limit=fmt_number(norm.walk_limit_m, labels))
         style = {
             "color": CATCHMENT_COLOR,
             "weight": 1.5,
@@ -224,7 +237,7 @@ def _add_areas(
         swatches.append(Swatch(name, CATCHMENT_COLOR, "outline"))
     circles = result.radius_circles
     if view in ("radius", "disagree") and circles is not None and len(circles):
-        name = text["radius_circles"].format(radius=_m(norm.radius_m))
+        name = text["radius_circles"].format(radius=fmt_number(norm.radius_m, labels))
         style = {"color": RADIUS_COLOR, "weight": 2, "dashArray": "6 5", "fill": False}
         _add_plain_layer(fmap, circles, name, style)
         swatches.append(Swatch(name, RADIUS_COLOR, "dashed"))
@@ -255,18 +268,21 @@ def _add_gap_zones(
     if zones.empty:
         return []
     norms = analysis.norms
-    names_ru = _district_name_ru(analysis.town)
+    records = zones.drop(columns="geometry").to_dict("records")
     properties = {
         "zone": zones["zone_id"],
-        "service": [_service_label(analysis, key, labels) for key in zones["service"]],
+        "service": [service_label(norms, key, labels) for key in zones["service"]],
         "district": [
-            names_ru.get(str(d), str(d)) if labels == "ru" else str(d) for d in zones["district"]
+            zone_districts(r["district_ids"], r["district_residents"], analysis.town, labels)
+            for r in records
         ],
         "residents": [fmt_number(v, labels) for v in zones["unmet_residents"]],
         "places": [fmt_number(v, labels) for v in zones["unmet_places"]],
         "project": [
-            zone_project_text(row, norms.services[str(row["service"])], labels)
-            for row in zones.to_dict("records")
+            project_text(
+                r["project_sizes"], r["unmet_places"], norms.service(str(r["service"])), labels
+            )
+            for r in records
         ],
     }
     name = text["gap_zones"]
@@ -311,13 +327,14 @@ def _add_loaded_facilities(
     if frame.empty:
         return []
     norm = result.norm
-    label = _service_label(analysis, norm.key, labels)
+    label = service_label(analysis.norms, norm.key, labels)
+    names = facility_names(analysis.town, labels)
     points = to_display_crs(frame.set_geometry(frame.geometry.representative_point())).geometry
     capacity = pd.to_numeric(frame["capacity"], errors="coerce").astype(float)
     largest = float(capacity.max()) if capacity.notna().any() else math.nan
     loads = _loads(result)
     served = residents_served_within(result, analysis.town.residential)
-    unit = norm.capacity_unit_ru if labels == "ru" else norm.capacity_unit
+    unit = capacity_unit(norm, labels)
     group = folium.FeatureGroup(name=label)
     present: set[str] = set()
     for index, row in frame.iterrows():
@@ -348,12 +365,12 @@ def _add_loaded_facilities(
             popup=folium.Popup(
                 facility_popup(row, label, text, labels, analysis.norms, extra), max_width=340
             ),
-            tooltip=folium.Tooltip(escape_text(row["name_ru" if labels == "ru" else "name"])),
+            tooltip=folium.Tooltip(escape_text(names.get(fid, fid))),
         ).add_to(group)
     group.add_to(fmap)
     order = [key for _, key, _ in LOAD_CLASSES] + ["unknown"]
     colors = {key: color for _, key, color in LOAD_CLASSES} | {"unknown": LOAD_UNKNOWN_COLOR}
-    return [Swatch(t(f"load.{k}", labels), colors[k], "circle") for k in order if k in present]
+    return [Swatch(load_status(k, labels), colors[k], "circle") for k in order if k in present]
 
 
 def _loads(result: ServiceResult) -> dict[str, tuple[float, float]]:
@@ -383,43 +400,3 @@ def _services_within(analysis: TownAnalysis, ids: pd.Series) -> list[str]:
     within = grouped.sum().reindex(ids).fillna(0).astype(int)
     total = grouped.size().reindex(ids).fillna(0).astype(int)
     return [f"{w} / {n}" for w, n in zip(within, total, strict=True)]
-
-
-def _service_label(analysis: TownAnalysis, key: str, labels: Lang) -> str:
-    norm = analysis.norms.services.get(key)
-    if norm is None:
-        return key
-    return str(norm.label_ru if labels == "ru" else norm.label)
-
-
-def _district_names(town: Town, labels: Lang) -> pd.Series:
-    frame = town.districts
-    if frame.empty:
-        return pd.Series(dtype=object)
-    column = "name_ru" if labels == "ru" else "name"
-    names = frame[column].fillna(frame["name"]).astype(str)
-    return pd.Series(names.to_numpy(), index=frame["id"].astype(str).to_numpy())
-
-
-def _district_name_ru(town: Town) -> dict[str, str]:
-    frame = town.districts
-    if frame.empty:
-        return {}
-    return dict(
-        zip(
-            frame["name"].astype(str),
-            frame["name_ru"].fillna(frame["name"]).astype(str),
-            strict=True,
-        )
-    )
-
-
-def _facility_names(town: Town, labels: Lang) -> pd.Series:
-    frame = town.facilities
-    column = "name_ru" if labels == "ru" else "name"
-    names = frame[column].fillna(frame["name"]).astype(str)
-    return pd.Series(names.to_numpy(), index=frame["id"].astype(str).to_numpy())
-
-
-def _m(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"

@@ -58,6 +58,7 @@ from planner.maps.style import (
     street_style,
 )
 from planner.model import Town
+from planner.presentation.words import district_names, facility_names, service_label
 
 if TYPE_CHECKING:
     from planner.norms import NormSet
@@ -175,14 +176,6 @@ def fit_view(fmap: folium.Map, bounds: list[list[float]]) -> None:
     fmap.fit_bounds(bounds, padding_top_left=LEGEND_PADDING_PX, padding_bottom_right=(10, 40))
 
 
-def service_label(key: str, norms: NormSet | None, labels: MapLabels) -> str:
-    """Return the display name of a service key (from the norm set, else the key in words)."""
-    if norms is not None and key in norms.services:
-        norm = norms.services[key]
-        return str(norm.label_ru if labels == "ru" else norm.label)
-    return key.replace("_", " ").capitalize()
-
-
 def service_category(key: str, norms: NormSet | None) -> str:
     """Return the norm category of a service (``"other"`` when unknown or without norms)."""
     if norms is not None and key in norms.services:
@@ -235,8 +228,8 @@ def _add_districts(
     frame = town.districts
     if frame.empty:
         return
-    name_column = "name_ru" if labels == "ru" else "name"
-    names = frame[name_column].fillna(frame["name"])
+    local = district_names(town, labels)
+    names = pd.Series([local.get(i, i) for i in frame["id"].astype(str)], index=frame.index)
     group = folium.FeatureGroup(name=text["districts"])
     style = {"color": "#555555", "weight": 1.5, "fillColor": "#ffffff", "fillOpacity": 0.15}
     folium.GeoJson(
@@ -364,9 +357,10 @@ def add_facilities_by_service(
         return []
     points = to_display_crs(frame.set_geometry(frame.geometry.representative_point())).geometry
     drawn: list[DrawnService] = []
+    names = facility_names(town, labels)
     for key in _service_order(frame["service"].astype(str), norms):
         rows = frame[frame["service"].astype(str) == key]
-        label = service_label(key, norms, labels)
+        label = service_label(norms, key, labels)
         category = service_category(key, norms)
         color = CATEGORY_COLORS.get(category, OTHER_CATEGORY_COLOR)
         group = folium.FeatureGroup(name=label)
@@ -383,7 +377,7 @@ def add_facilities_by_service(
                 fill_color=CLOSED_FACILITY_COLOR if status == "closed" else color,
                 fill_opacity=0.35 if status == "planned" else 0.9,
                 popup=folium.Popup(facility_popup(row, label, text, labels, norms), max_width=320),
-                tooltip=folium.Tooltip(escape_text(row["name_ru" if labels == "ru" else "name"])),
+                tooltip=folium.Tooltip(escape_text(names.get(str(row["id"]), row["name"]))),
             ).add_to(group)
         group.add_to(fmap)
         drawn.append(DrawnService(key, label, category, color, len(rows)))

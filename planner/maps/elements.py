@@ -18,7 +18,14 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
-from planner.maps.style import LineStyle, MapLabels, escape_text, format_count
+from planner.maps.style import LineStyle, MapLabels, escape_text
+from planner.presentation.words import (
+    capacity_unit,
+    facility_status,
+    fmt_number,
+    pick,
+    provenance,
+)
 
 if TYPE_CHECKING:
     from planner.norms import NormSet
@@ -289,7 +296,7 @@ def facility_popup(
     ``extra`` holds further ``(field, value)`` rows (values already escaped), shown after the
     capacity (e.g. the load from the analysis).
     """
-    title = row["name_ru"] if labels == "ru" else row["name"]
+    title = pick(labels, row["name"], row["name_ru"] or row["name"])
     fields: list[tuple[str, str]] = [
         (text["name"], escape_text(row["name"])),
         (text["name_ru"], escape_text(row["name_ru"])),
@@ -297,8 +304,8 @@ def facility_popup(
         (text["address"], escape_text(row["address"])),
         (text["capacity"], capacity_text(row, text, labels, norms)),
         *extra,
-        (text["status"], escape_text(row["status"])),
-        (text["provenance"], escape_text(row["provenance"])),
+        (text["status"], escape_text(facility_status(str(row["status"]), labels))),
+        (text["provenance"], escape_text(provenance(str(row["provenance"]), labels))),
         (text["source"], escape_text(row["source"])),
     ]
     note = row.get("note")
@@ -321,12 +328,11 @@ def capacity_text(
     capacity = pd.to_numeric(pd.Series([row["capacity"]]), errors="coerce").iloc[0]
     if capacity is None or not math.isfinite(float(capacity)):
         return escape_text(text["unknown"])
-    number = format_count(float(capacity), labels)
+    number = fmt_number(float(capacity), labels)
     unit = ""
     key = str(row["service"])
     if norms is not None and key in norms.services:
-        norm = norms.services[key]
-        unit = str(norm.capacity_unit_ru if labels == "ru" else norm.capacity_unit)
+        unit = capacity_unit(norms.services[key], labels, float(capacity))
     basis = row.get("capacity_basis")
-    suffix = f" ({basis})" if basis == "estimate" else ""
+    suffix = f" ({text['estimate']})" if basis == "estimate" else ""
     return escape_text(f"{number} {unit}".strip() + suffix)

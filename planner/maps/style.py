@@ -17,6 +17,7 @@ from branca.colormap import StepColormap
 
 from planner.presentation import catalogue
 from planner.presentation.catalogue import Lang
+from planner.presentation.words import fmt_number
 
 MapLabels = Lang
 
@@ -174,10 +175,9 @@ def density_classes(labels: MapLabels) -> list[tuple[str, str]]:
     >>> density_classes("en")[:2]
     [('0–25', '#ffffb2'), ('25–50', '#fecc5c')]
     """
-    separator = " " if labels == "ru" else ","
 
     def fmt(value: float) -> str:
-        return f"{value:,.0f}".replace(",", separator)
+        return fmt_number(value, labels)
 
     ranges = [f"{fmt(lo)}–{fmt(hi)}" for lo, hi in itertools.pairwise(DENSITY_BREAKS_PER_HA)]
     ranges.append(f"≥ {fmt(DENSITY_BREAKS_PER_HA[-1])}")
@@ -202,18 +202,6 @@ def line_style_options(style: LineStyle) -> dict[str, Any]:
     if style.dash:
         result["dashArray"] = style.dash
     return result
-
-
-def format_count(value: float, labels: MapLabels) -> str:
-    """Return a whole number with a thousands separator (``,`` in English, a space in Russian).
-
-    Examples
-    --------
-    >>> format_count(20000, "en"), format_count(20000, "ru")
-    ('20,000', '20 000')
-    """
-    text = f"{value:,.0f}"
-    return text.replace(",", " ") if labels == "ru" else text
 
 
 def load_class(share: float | None) -> tuple[str, str]:

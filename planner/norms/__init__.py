@@ -7,6 +7,7 @@ modules import each other directly (model <- schema <- loading), so there is no 
 from planner.norms.loading import available_norm_sets, load_norms
 from planner.norms.model import (
     DEFAULT_NORM_SET,
+    PACES,
     SERVICE_KEYS,
     Category,
     Confidence,
@@ -14,12 +15,14 @@ from planner.norms.model import (
     FrozenMap,
     MinCount,
     NormSet,
+    Pace,
     ServiceNorm,
     Source,
 )
 
 __all__ = [
     "DEFAULT_NORM_SET",
+    "PACES",
     "SERVICE_KEYS",
     "Category",
     "Confidence",
@@ -27,6 +30,7 @@ __all__ = [
     "FrozenMap",
     "MinCount",
     "NormSet",
+    "Pace",
     "ServiceNorm",
     "Source",
     "available_norm_sets",

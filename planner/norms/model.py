@@ -28,6 +28,7 @@ from planner.errors import NormsError
 
 __all__ = [
     "DEFAULT_NORM_SET",
+    "PACES",
     "SERVICE_KEYS",
     "Category",
     "Confidence",
@@ -35,6 +36,7 @@ __all__ = [
     "FrozenMap",
     "MinCount",
     "NormSet",
+    "Pace",
     "ServiceNorm",
     "Source",
 ]
@@ -43,7 +45,11 @@ Category = Literal["education", "health", "culture", "sport"]
 Confidence = Literal["A", "B", "C"]
 
 DEFAULT_NORM_SET = "sp42_small_town"
-"""The set used when a town names none."""
+"""The set used when a town names none (``TownMeta.default_norms`` defaults to it)."""
+
+Pace = Literal["adult", "elderly"]
+"""A walking pace: adults, or small children and elderly walkers (``NormSet.walk_speed_for``)."""
+PACES: tuple[Pace, ...] = ("adult", "elderly")
 
 # fmt: off
 SERVICE_KEYS: tuple[str, ...] = (
@@ -316,6 +322,20 @@ class NormSet:
     services: FrozenMap[str, ServiceNorm]
     source_file: Path
     sources: FrozenMap[str, Source] = _NO_SOURCES
+
+    def walk_speed_for(self, pace: Pace) -> float:
+        """Return the walking speed of a pace in metres per minute (the one place deciding it).
+
+        Raises
+        ------
+        NormsError
+            If ``pace`` is not one of ``PACES``.
+        """
+        speeds = {"adult": self.walk_speed_m_min, "elderly": self.elderly_walk_speed_m_min}
+        if pace not in speeds:
+            msg = f"Unknown walking pace {pace!r}; use one of: {', '.join(PACES)}."
+            raise NormsError(msg)
+        return speeds[pace]
 
     def service(self, key: str) -> ServiceNorm:
         """Return the norm of one service; an unknown key raises ``NormsError`` listing them."""

@@ -1,20 +1,63 @@
-"""Interface text in English and Russian: one table of keys for the maps and the dashboard.
+"""The translation catalogue: every interface string, keyed, in English and Russian.
 
-Every string a person reads in the interface (layer names, legends, popup fields, page titles,
-table headers, messages) is a key of ``STRINGS`` with its English and Russian text. Data text
+Every string a person reads (layer names, legends, popup fields, page titles, table headers,
+CLI lines, explanation sentences, status words) is a key of ``STRINGS`` with its English and
+Russian text; ``t(key, lang, **values)`` looks one up and formats the values in. Data text
 (facility names, addresses, sources) is not here: it comes from the town folder and is escaped
 where it is shown. Keys starting with ``map.`` are the map's own strings (``map_text``).
+
+``UNIT_FORMS_EN`` and ``UNIT_FORMS_RU`` give the singular/plural forms of the capacity units the
+norm sets use, so that ``planner.presentation.words.quantity`` can write "1 place" and
+"2 места". Use ``planner.presentation.words`` to turn keys, names and numbers into text; this
+module only holds the strings. A test fails when a key lacks either language, when the two
+texts have different placeholders, or when code uses a key that is not here.
 
 Nothing here imports Streamlit, so maps, exports and the CLI can use the same text.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
 Lang = Literal["en", "ru"]
 LANGUAGES: tuple[Lang, ...] = ("en", "ru")
+
+UNIT_FORMS_EN: dict[str, tuple[str, str]] = {
+    "places": ("place", "places"),
+    "seats": ("seat", "seats"),
+    "reader seats": ("reader seat", "reader seats"),
+    "beds": ("bed", "beds"),
+    "visits per shift": ("visit per shift", "visits per shift"),
+    "objects": ("object", "objects"),
+}
+"""English (singular, plural) of a capacity unit, keyed by the plural a norm set uses."""
+
+UNIT_FORMS_RU: dict[str, tuple[str, str, str, str]] = {
+    "мест": ("место", "места", "мест", "места"),
+    "мест в зрительном зале": (
+        "место в зрительном зале",
+        "места в зрительном зале",
+        "мест в зрительном зале",
+        "места в зрительном зале",
+    ),
+    "читательских мест": (
+        "читательское место",
+        "читательских места",
+        "читательских мест",
+        "читательского места",
+    ),
+    "коек": ("койка", "койки", "коек", "койки"),
+    "посещений в смену": (
+        "посещение в смену",
+        "посещения в смену",
+        "посещений в смену",
+        "посещения в смену",
+    ),
+    "объектов": ("объект", "объекта", "объектов", "объекта"),
+}
+"""Russian forms of a capacity unit after a number: (one, few, many, other), keyed by the
+genitive plural a norm set uses ("мест"). ``other`` is for fractions (the genitive singular):
+1 место, 2 места, 5 мест, 28,4 места. Units written as symbols (м²) need no forms."""
 
 _MAP: dict[str, tuple[str, str]] = {
     "boundary": ("Town boundary", "Граница города"),
@@ -41,6 +84,7 @@ _MAP: dict[str, tuple[str, str]] = {
     "source": ("Source", "Источник"),
     "note": ("Note", "Примечание"),
     "unknown": ("unknown", "неизвестно"),
+    "estimate": ("estimate", "оценка"),
     "block": ("Block", "Квартал"),
     "population": ("Residents", "Жителей"),
     "housing": ("Housing", "Застройка"),
@@ -152,8 +196,8 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
     "side.district": ("District", "Район"),
     "side.all_districts": ("All districts", "Все районы"),
     "side.pace": ("Walking pace", "Скорость ходьбы"),
-    "side.pace_adult": ("adult, {speed} m/min", "взрослый, {speed} м/мин"),
-    "side.pace_elderly": (
+    "pace.adult": ("adult, {speed} m/min", "взрослый, {speed} м/мин"),
+    "pace.elderly": (
         "elderly / small children, {speed} m/min",
         "пожилые / малыши, {speed} м/мин",
     ),
@@ -307,39 +351,39 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
     "ex.unserved": ("Unserved", "Не обслужено"),
     "ex.served_by": ("Served by", "Обслуживают"),
     "ex.none": ("none reachable", "недоступно"),
-    "ex.metres": ("{value} m", "{value} м"),
-    "ex.minutes": ("{value} min", "{value} мин"),
+    "unit.metres": ("{value} m", "{value} м"),
+    "unit.minutes": ("{value} min", "{value} мин"),
     "ex.no_demand": (
         "Block {unit} has no demand, so there is nothing to serve.",
         "У квартала {unit} нет потребности — обслуживать некого.",
     ),
     "ex.unreachable": (
-        "Block {unit}: all {demand} places are unserved because no facility is reachable.",
-        "Квартал {unit}: все {demand} мест не обеспечены — ни одно учреждение не достижимо.",
+        "Block {unit}: none of its {demand} is served because no facility is reachable.",
+        "Квартал {unit}: потребность ({demand}) не обеспечена — ни одно учреждение не достижимо.",
     ),
     "ex.too_far": (
-        "Block {unit}: all {demand} places are unserved: the nearest facility, {name}, is "
+        "Block {unit}: none of its {demand} is served: the nearest facility, {name}, is "
         "{distance} m away, beyond {cap} m ({factor} × the {limit} m limit), the farthest a "
         "place counts as served.",
-        "Квартал {unit}: все {demand} мест не обеспечены: ближайшее учреждение, {name}, в "
+        "Квартал {unit}: потребность ({demand}) не обеспечена: ближайшее учреждение, {name}, в "
         "{distance} м — дальше {cap} м ({factor} × норматив {limit} м), предела, до которого "
         "место считается обеспеченным.",
     ),
     "ex.head_unserved": (
-        "{unserved} of {demand} places are unserved",
-        "{unserved} из {demand} мест не обеспечены",
+        "{unserved} of {demand} unserved",
+        "не обеспечено {unserved} из {demand}",
     ),
     "ex.head_partly": (
         " ({within} served within the {limit} m limit, {beyond} beyond it)",
         " ({within} — в пределах {limit} м, {beyond} — дальше)",
     ),
     "ex.head_beyond": (
-        "all {demand} places are served, {beyond} of them only beyond the {limit} m limit",
-        "все {demand} мест обеспечены, из них {beyond} — только дальше {limit} м",
+        "all {demand} served, {beyond} of them only beyond the {limit} m limit",
+        "потребность ({demand}) обеспечена полностью, из них {beyond} — только дальше {limit} м",
     ),
     "ex.head_within": (
-        "all {demand} places are served within {limit} m",
-        "все {demand} мест обеспечены в пределах {limit} м",
+        "all {demand} served within {limit} m",
+        "потребность ({demand}) обеспечена полностью в пределах {limit} м",
     ),
     "ex.nearest_sentence": (
         "the nearest facility, {name}, is {distance} m away ({side} the limit)",
@@ -352,13 +396,13 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
         "; его вместимость неизвестна и считается неограниченной",
     ),
     "ex.full": (
-        " and full ({load} of {capacity} places taken{users})",
-        " и заполнено ({load} из {capacity} мест занято{users})",
+        " and full ({load} of {capacity} taken{users})",
+        " и заполнено (занято {load} из {capacity}{users})",
     ),
     "ex.full_users": (", mostly by {users}", ", в основном кварталами {users}"),
     "ex.free": (
-        " and has {free} of {capacity} places free",
-        "; свободно {free} из {capacity} мест",
+        " and has {free} of {capacity} free",
+        "; свободно {free} из {capacity}",
     ),
     "ex.sentence": ("Block {unit}: {head}; {nearest}.", "Квартал {unit}: {head}; {nearest}."),
     "ex.walk_sentence_within": (
@@ -407,16 +451,76 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
     "gaps.req_status.missing": ("missing", "отсутствует"),
     "gaps.req_status.ok": ("present", "есть"),
     "gaps.req_status.not_required": ("not required", "не требуется"),
-    "gaps.extend": ("no new building (extend an existing one)", "без нового здания (расширить)"),
+    "gaps.extend": (
+        "no new building (extend an existing one)",
+        "без нового здания (расширить существующее)",
+    ),
     "gaps.no_project_size": (
-        "{places} {unit} short (no standard project size)",
-        "не хватает {places} {unit} (типового проекта нет)",
+        "{places} short (the norm set gives no standard project size)",
+        "не хватает {places} (типового проекта в нормативах нет)",
     ),
     "gaps.new_one": (
         "1 new {service} within {limit} m walk",
         "1 новый объект «{service}» в пределах {limit} м пешком",
     ),
-    "gaps.project": ("{count} × {size} {unit}", "{count} × {size} {unit}"),
+    "gaps.project": ("{count} × {size}", "{count} × {size}"),
+    "gaps.projects": ("{projects} — {service}", "{projects} — {service}"),
+    # Citations and requirement reasons.
+    "cite.none": ("no normative source", "нормативный источник не указан"),
+    "cite.source": (
+        "{document}, {clause} (confidence {level})",
+        "{document}, {clause} (достоверность {level})",
+    ),
+    "cite.with_projects": (
+        "{walk}; project sizes: {sizes}",
+        "{walk}; типовые проекты: {sizes}",
+    ),
+    "req.from_population": (
+        "required only from {threshold} residents; the town has {population}",
+        "требуется только с {threshold} жителей; в городе {population}",
+    ),
+    "req.no_minimum": (
+        "the norm set gives no minimum count",
+        "минимальное число в нормативах не задано",
+    ),
+    # Command-line reports.
+    "cli.gaps_title": ("Gaps in {town} under {norms}", "Дефициты: {town}, нормативы «{norms}»"),
+    "cli.missing": (
+        "MISSING  {service}: {existing} of {required} ({clause})",
+        "НЕ ХВАТАЕТ  {service}: есть {existing} из {required} ({clause})",
+    ),
+    "cli.not_required": ("not required here: {services}", "здесь не требуются: {services}"),
+    "cli.zones": (
+        "Gap zones ({count}), largest first:",
+        "Зоны дефицита ({count}), крупнейшие первыми:",
+    ),
+    "cli.overloaded": (
+        "Overloaded facilities (demand of the homes nearest to them above capacity):",
+        "Перегруженные учреждения (потребность ближайших домов больше вместимости):",
+    ),
+    "cli.overloaded_line": (
+        "{service}: {name} ({id}): capacity {capacity}, nearest demand {demand} ({ratio})",
+        "{service}: {name} ({id}): вместимость {capacity}, потребность ближайших домов "
+        "{demand} ({ratio})",
+    ),
+    "cli.none": ("none", "нет"),
+    "cli.far_title": (
+        "Warning: {count} place(s) lie more than {limit} m from any street:",
+        "Внимание: объектов дальше {limit} м от улиц: {count}",
+    ),
+    "cli.far_home": (
+        "home {id}: {distance} to the nearest street",
+        "дом {id}: {distance} до улицы",
+    ),
+    "cli.far_facility": (
+        "facility {id}: {distance} to the nearest street",
+        "учреждение {id}: {distance} до улицы",
+    ),
+    "cli.far_fix": (
+        "Add the footpath or entrance that serves them to streets.geojson.",
+        "Добавьте в streets.geojson дорожку или вход, который к ним ведёт.",
+    ),
+    "cli.wrote": ("Wrote {path}", "Записан файл {path}"),
     # Facilities page.
     "fac.title": ("Facilities", "Учреждения"),
     "fac.real_only": (
@@ -489,7 +593,7 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
 
 
 def t(key: str, lang: Lang, /, **values: object) -> str:
-    """Return the interface text of ``key`` in ``lang``, with ``values`` formatted in.
+    """Return the text of ``key`` in ``lang``, with ``values`` formatted in.
 
     Raises
     ------
@@ -503,46 +607,16 @@ def t(key: str, lang: Lang, /, **values: object) -> str:
     >>> t("warnings", "en", count=2)
     '2 data warning(s)'
     """
-    english, russian = STRINGS[key]
-    text = russian if lang == "ru" else english
+    text = STRINGS[key][LANGUAGES.index(lang)]
     return text.format(**values) if values else text
 
 
 def map_text(lang: Lang) -> dict[str, str]:
     """Return the map's strings (the ``map.`` keys without their prefix) in ``lang``."""
-    index = 1 if lang == "ru" else 0
+    index = LANGUAGES.index(lang)
     return {key[4:]: value[index] for key, value in STRINGS.items() if key.startswith("map.")}
 
 
 def as_lang(value: object) -> Lang:
     """Return ``value`` as a language code, English for anything unknown."""
-    return "ru" if value == "ru" else "en"
-
-
-def fmt_number(value: float, lang: Lang, decimals: int = 0) -> str:
-    """Format a number with the language's separators (``1,234.5`` / ``1 234,5``); NaN as –.
-
-    Examples
-    --------
-    >>> fmt_number(12345.67, "en", 1), fmt_number(12345.67, "ru", 1)
-    ('12,345.7', '12 345,7')
-    """
-    if value is None or not math.isfinite(float(value)):
-        return "–"
-    text = f"{float(value):,.{decimals}f}"
-    if lang == "ru":
-        text = text.replace(",", " ").replace(".", ",")
-    return text
-
-
-def fmt_share(share: float, lang: Lang) -> str:
-    """Format a share in [0, 1] as a whole percentage (``45 %``); NaN as –.
-
-    Examples
-    --------
-    >>> fmt_share(0.456, "en")
-    '46 %'
-    """
-    if share is None or not math.isfinite(float(share)):
-        return "–"
-    return f"{fmt_number(100 * float(share), lang)} %"
+    return next((lang for lang in LANGUAGES if lang == value), "en")

@@ -1,24 +1,38 @@
 """Why a residential block is (not) served: facts and one sentence, in English or Russian.
 
-For a service with a demand rule the engine's ``explain_unit`` gives the figures (nearest
-facility, its distance, whether it is full and with whom); the sentence is rebuilt here from
-those figures so that it reads in the chosen language and names facilities, not ids. For a
-service without demand, the coverage row (nearest facility, distance, time) is explained.
-No Streamlit here.
+``explain_block`` is what the dashboard's map shows beside a clicked block and what
+``planner explain`` prints: the same facts and the same sentence, from the same function. For a
+service with a demand rule the engine's ``provision.explain_unit`` gives the figures (nearest
+facility, its distance, whether it is full and with whom) and ``provision_sentence`` says them
+in the chosen language, naming facilities rather than ids. For a service without demand, the
+coverage row (nearest facility, distance, time) is explained. No Streamlit here.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from planner.analysis import WEAK_TIER_FACTOR, TownAnalysis
-from planner.presentation.catalogue import Lang, fmt_number, t
-from planner.presentation.tables import district_names, service_label
+from planner.norms import ServiceNorm
 from planner.presentation.views import unit_classes
+from planner.presentation.words import (
+    Lang,
+    district_names,
+    facility_names,
+    fmt_amount,
+    fmt_metres,
+    fmt_minutes,
+    fmt_number,
+    quantity,
+    service_label,
+    t,
+    unit_status,
+)
 from planner.provision import UnitExplanation, explain_unit
 
 
@@ -34,14 +48,11 @@ class BlockExplanation:
         ``(label, value)`` rows: district, residents, coverage, nearest facility, distances.
     sentence
         The explanation in one sentence.
-    engine_text
-        The engine's own English sentence (``explain_unit``), when there is one.
     """
 
     title: str
     facts: tuple[tuple[str, str], ...]
     sentence: str
-    engine_text: str = ""
 
 
 def explain_block(
@@ -59,7 +70,7 @@ def explain_block(
     result = analysis.service(service)
     town = analysis.town
     cov = _row(result.coverage, unit_id)
-    names = _facility_names(analysis, lang)
+    names = facility_names(town, lang)
     nearest_id = cov["nearest_facility_id"]
     nearest = names.get(str(nearest_id), t("ex.none", lang))
     unit_class = unit_classes(analysis, service, "network").get(unit_id, "no_demand")
@@ -68,28 +79,29 @@ def explain_block(
     facts: list[tuple[str, str]] = [
         (t("ex.district", lang), districts.get(str(cov["district"]), str(cov["district"]))),
         (t("ex.residents", lang), fmt_number(float(cov["population"]), lang)),
-        (t("ex.status", lang), t(f"status.{unit_class}", lang)),
+        (t("ex.status", lang), unit_status(unit_class, lang)),
         (t("ex.nearest", lang), nearest),
         (t("ex.distance", lang), _metres(distance, lang)),
         (t("ex.straight", lang), _metres(float(cov["straight_m"]), lang)),
-        (t("ex.walk_time", lang), _minutes(float(cov["walk_time_min"]), lang)),
+        (t("ex.walk_time", lang), fmt_minutes(float(cov["walk_time_min"]), lang)),
     ]
     limit_m = float(result.norm.walk_limit_m or 0.0)
     if result.provision is None or result.pairs is None:
         sentence = _walk_sentence(unit_id, nearest, cov, limit_m, lang)
         return BlockExplanation(t("map.explain_title", lang, unit=unit_id), tuple(facts), sentence)
     item = explain_unit(result.provision, result.pairs, unit_id, limit_m=limit_m)
+    norm = result.norm
     facts += [
-        (t("ex.demand", lang), fmt_number(item.demand, lang, 1)),
-        (t("ex.served_within", lang), fmt_number(item.served_within, lang, 1)),
-        (t("ex.served_beyond", lang), fmt_number(item.served_beyond, lang, 1)),
-        (t("ex.unserved", lang), fmt_number(item.unserved, lang, 1)),
+        (t("ex.demand", lang), quantity(item.demand, norm, lang)),
+        (t("ex.served_within", lang), quantity(item.served_within, norm, lang)),
+        (t("ex.served_beyond", lang), quantity(item.served_beyond, norm, lang)),
+        (t("ex.unserved", lang), quantity(item.unserved, norm, lang)),
     ]
     links = result.provision.links
     mine = links[links["unit_id"] == unit_id]
     if not mine.empty:
         served_by = ", ".join(
-            f"{names.get(str(f), str(f))} ({fmt_number(p, lang, 1)})"
+            f"{names.get(str(f), str(f))} ({fmt_amount(p, lang)})"
             for f, p in zip(mine["facility_id"], mine["places"], strict=True)
         )
         facts.append((t("ex.served_by", lang), served_by))
@@ -99,7 +111,7 @@ def explain_block(
             "ex.too_far",
             lang,
             unit=unit_id,
-            demand=fmt_number(item.demand, lang, 1),
+            demand=quantity(item.demand, norm, lang),
             name=nearest,
             distance=fmt_number(distance, lang),
             cap=fmt_number(WEAK_TIER_FACTOR * limit_m, lang),
@@ -107,30 +119,65 @@ def explain_block(
             limit=fmt_number(limit_m, lang),
         )
     else:
-        sentence = provision_sentence(item, limit_m, lang, names)
-    return BlockExplanation(
-        t("map.explain_title", lang, unit=unit_id), tuple(facts), sentence, item.text
-    )
+        sentence = provision_sentence(item, norm, lang, names)
+    return BlockExplanation(t("map.explain_title", lang, unit=unit_id), tuple(facts), sentence)
 
 
 def provision_sentence(
-    item: UnitExplanation, limit_m: float, lang: Lang, names: dict[str, str]
+    item: UnitExplanation,
+    norm: ServiceNorm,
+    lang: Lang,
+    names: Mapping[str, str] | None = None,
 ) -> str:
-    """Return the explanation of a unit's provision in a language, naming the facilities."""
+    """Return the explanation of a unit's provision in one sentence, naming the facilities.
+
+    Parameters
+    ----------
+    item
+        The engine's figures (``planner.provision.explain_unit``).
+    norm
+        The service's norm (for the capacity unit).
+    lang
+        Language.
+    names
+        Facility name per id; an id without a name is shown as itself.
+
+    Examples
+    --------
+    >>> from planner.norms import load_norms
+    >>> from planner.provision import ServedUnit
+    >>> kindergarten = load_norms().service("kindergarten")
+    >>> item = UnitExplanation("B", 60.0, 20.0, 0.0, 40.0, "F", 400.0, True, 100.0, 100.0,
+    ...     True, True, (ServedUnit("A", 80.0, 200.0, 0.8), ServedUnit("B", 20.0, 400.0, 0.2)),
+    ...     500.0)
+    >>> import textwrap
+    >>> print(textwrap.fill(provision_sentence(item, kindergarten, "en", {"F": "Sunflower"}), 90))
+    Block B: 40 of 60 places unserved (20 served within the 500 m limit, 0 beyond it); the
+    nearest facility, Sunflower, is 400 m away (within the limit) and full (100 of 100 places
+    taken, mostly by A (80), B (20)).
+    >>> print(textwrap.fill(provision_sentence(item, kindergarten, "ru", {"F": "Подсолнух"}), 90))
+    Квартал B: не обеспечено 40 из 60 мест (20 — в пределах 500 м, 0 — дальше); ближайшее
+    учреждение, Подсолнух, в 400 м (в пределах норматива) и заполнено (занято 100 из 100 мест,
+    в основном кварталами A (80), B (20)).
+    """
+    names = names or {}
 
     def num(value: float) -> str:
-        return fmt_number(value, lang, 0 if round(value, 1) == int(round(value, 1)) else 1)
+        return fmt_amount(value, lang)
+
+    def places(value: float) -> str:
+        return quantity(value, norm, lang, genitive=True)
 
     unit = item.unit_id
-    demand = num(item.demand)
     tolerance = 1e-6 * max(1.0, item.demand)
     if item.demand <= tolerance:
         return t("ex.no_demand", lang, unit=unit)
+    demand = quantity(item.demand, norm, lang)
     if item.nearest_facility_id is None:
         return t("ex.unreachable", lang, unit=unit, demand=demand)
-    limit = num(limit_m)
+    limit = num(item.limit_m)
     if item.unserved > tolerance:
-        head = t("ex.head_unserved", lang, unserved=num(item.unserved), demand=demand)
+        head = t("ex.head_unserved", lang, unserved=num(item.unserved), demand=places(item.demand))
         if item.served_within + item.served_beyond > tolerance:
             head += t(
                 "ex.head_partly",
@@ -163,18 +210,18 @@ def provision_sentence(
             "ex.full",
             lang,
             load=num(item.nearest_load),
-            capacity=num(item.nearest_capacity),
+            capacity=places(item.nearest_capacity),
             users=users,
         )
     else:
         free = num(max(item.nearest_capacity - item.nearest_load, 0.0))
-        nearest += t("ex.free", lang, free=free, capacity=num(item.nearest_capacity))
+        nearest += t("ex.free", lang, free=free, capacity=places(item.nearest_capacity))
     return t("ex.sentence", lang, unit=unit, head=head, nearest=nearest)
 
 
 def coverage_by_service(analysis: TownAnalysis, unit_id: str, lang: Lang) -> pd.DataFrame:
     """Return one block's coverage by every analysed service (for the all-services map)."""
-    names = _facility_names(analysis, lang)
+    names = facility_names(analysis.town, lang)
     rows = []
     for key in analysis.services:
         cov = _row(analysis.services[key].coverage, unit_id)
@@ -182,12 +229,12 @@ def coverage_by_service(analysis: TownAnalysis, unit_id: str, lang: Lang) -> pd.
         rows.append(
             {
                 t("col.service", lang): service_label(analysis.norms, key, lang),
-                t("ex.status", lang): t(f"status.{status}", lang),
+                t("ex.status", lang): unit_status(status, lang),
                 t("ex.nearest", lang): names.get(
                     str(cov["nearest_facility_id"]), t("ex.none", lang)
                 ),
                 t("ex.distance", lang): _metres(float(cov["distance_m"]), lang),
-                t("ex.walk_time", lang): _minutes(float(cov["walk_time_min"]), lang),
+                t("ex.walk_time", lang): fmt_minutes(float(cov["walk_time_min"]), lang),
             }
         )
     return pd.DataFrame(rows)
@@ -219,21 +266,6 @@ def _row(coverage: pd.DataFrame, unit_id: str) -> dict[str, Any]:
     return dict(rows.iloc[0])
 
 
-def _facility_names(analysis: TownAnalysis, lang: Lang) -> dict[str, str]:
-    fac = analysis.town.facilities
-    column = "name_ru" if lang == "ru" else "name"
-    return dict(
-        zip(fac["id"].astype(str), fac[column].fillna(fac["name"]).astype(str), strict=True)
-    )
-
-
 def _metres(value: float, lang: Lang) -> str:
-    if not math.isfinite(value):
-        return t("ex.none", lang)
-    return t("ex.metres", lang, value=fmt_number(value, lang))
-
-
-def _minutes(value: float, lang: Lang) -> str:
-    if not math.isfinite(value):
-        return "–"
-    return t("ex.minutes", lang, value=fmt_number(value, lang, 1))
+    """Return a distance, or "none reachable" when there is none."""
+    return fmt_metres(value, lang) if math.isfinite(value) else t("ex.none", lang)

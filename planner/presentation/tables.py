@@ -11,13 +11,30 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from planner.analysis import FAIR_SHARE, GOOD_SHARE, ServiceResult, TownAnalysis
+from planner.analysis import ServiceResult, TownAnalysis
+from planner.figures import district_figures, service_figures
 from planner.layers import LAYER_SPECS, MODELLED_PROVENANCES, PROVENANCES
 from planner.locate import district_of_points
 from planner.model import Town
 from planner.norms import NormSet
-from planner.presentation.catalogue import Lang, t
-from planner.presentation.views import residents_served_within, zone_project_text
+from planner.presentation.views import residents_served_within
+from planner.presentation.words import (
+    Lang,
+    capacity_unit,
+    district_names,
+    facility_names,
+    facility_status,
+    project_text,
+    provenance,
+    requirement_reason,
+    requirement_status,
+    service_label,
+    service_status,
+    t,
+    unit_status,
+    zone_clause,
+    zone_districts,
+)
 
 LIGHTS = {"good": "✔", "fair": "▲", "poor": "✖", "n/a": "–"}
 """Symbols of the service statuses in tables (plain Unicode: no colour-emoji font needed)."""
@@ -29,124 +46,40 @@ REAL_PROVENANCES: frozenset[str] = frozenset(PROVENANCES) - MODELLED_PROVENANCES
 """Provenances of real objects: OpenStreetMap, verified, approximate position."""
 
 
-def traffic_light(share: float) -> str:
-    """Classify a share as good (>= 90 %), fair (>= 70 %) or poor; NaN is "n/a"."""
-    if share is None or np.isnan(share):
-        return "n/a"
-    if share >= GOOD_SHARE:
-        return "good"
-    return "fair" if share >= FAIR_SHARE else "poor"
-
-
-def service_label(norms: NormSet, key: str, lang: Lang) -> str:
-    """Return a service's label in a language (the key when the norm set does not know it)."""
-    norm = norms.services.get(key)
-    if norm is None:
-        return key
-    return str(norm.label_ru if lang == "ru" else norm.label)
-
-
-def district_names(town: Town, lang: Lang) -> dict[str, str]:
-    """Return the display name of each district id."""
-    frame = town.districts
-    if frame.empty:
-        return {}
-    column = "name_ru" if lang == "ru" else "name"
-    names = frame[column].fillna(frame["name"]).astype(str)
-    return dict(zip(frame["id"].astype(str), names, strict=True))
-
-
-def service_figures(result: ServiceResult, district: str | None = None) -> dict[str, float]:
-    """Return one service's headline figures, for the whole town or one district.
-
-    Keys: ``residents``, ``covered_network``, ``covered_network_share``, ``covered_radius``,
-    ``covered_radius_share``, ``radius_not_network``, ``within_time_share`` (residents whose
-    walk takes at most the norm's minutes at the chosen pace), ``median_walk_min``,
-    ``demand``, ``served_within``, ``served_beyond``, ``unserved``, ``unmet_places``,
-    ``provision_ratio``, ``gap_zones``, ``overloaded``, ``score`` (what the light rates).
-    """
-    cov = result.coverage
-    if district is not None:
-        cov = cov[cov["district"] == district]
-    people = cov["population"].astype(float)
-    residents = float(people.sum())
-
-    def share(mask: pd.Series) -> float:
-        return float(people[mask].sum()) / residents if residents else np.nan
-
-    limit_min = result.norm.walk_limit_min
-    within_time = (
-        cov["walk_time_min"] <= limit_min if limit_min else pd.Series(False, index=cov.index)
-    )
-    walk = cov["walk_time_min"].replace(np.inf, np.nan)
-    figures: dict[str, float] = {
-        "residents": residents,
-        "covered_network": float(people[cov["within_limit"]].sum()),
-        "covered_network_share": share(cov["within_limit"]),
-        "covered_radius": float(people[cov["within_radius"]].sum()),
-        "covered_radius_share": share(cov["within_radius"]),
-        "radius_not_network": float(people[cov["radius_not_network"]].sum()),
-        "within_time_share": share(within_time),
-        "median_walk_min": float(walk.median()) if walk.notna().any() else np.nan,
-        "demand": np.nan,
-        "served_within": np.nan,
-        "served_beyond": np.nan,
-        "unserved": np.nan,
-        "unmet_places": np.nan,
-        "provision_ratio": np.nan,
-    }
-    if result.provision is not None:
-        units = result.provision.units
-        if district is not None:
-            units = units[units["unit_id"].isin(set(cov["unit_id"]))]
-        demand = float(units["demand"].sum())
-        within = float(units["served_within"].sum())
-        figures |= {
-            "demand": demand,
-            "served_within": within,
-            "served_beyond": float(units["served_beyond"].sum()),
-            "unserved": float(units["unserved"].sum()),
-            "unmet_places": demand - within,
-            "provision_ratio": within / demand if demand > 0 else np.nan,
-        }
-    zones = result.gap_zones
-    figures["gap_zones"] = float(len(zones))
-    figures["overloaded"] = float(len(result.overloaded))
-    figures["score"] = (
-        figures["provision_ratio"]
-        if result.provision is not None
-        else figures["covered_network_share"]
-    )
-    return figures
+def status_text(status: str, lang: Lang) -> str:
+    """Return a service status as its symbol and word ("✖ poor")."""
+    return f"{LIGHTS[status]} {service_status(status, lang)}"
 
 
 def scorecard(analysis: TownAnalysis, lang: Lang, district: str | None = None) -> pd.DataFrame:
     """Return the per-service scorecard (one row per analysed service), headers translated.
 
-    Shares are in [0, 1]; the status column holds a traffic light and its word.
+    Columns ``key`` (service key) and ``status_key`` (``planner.figures.ServiceStatus``) are kept
+    for code (the pages drop them); shares are in [0, 1]; the status column holds the traffic
+    light's symbol and word.
     """
     rows = []
     for key, result in analysis.services.items():
-        fig = service_figures(result, district)
-        light = traffic_light(fig["score"])
-        unit = result.norm.capacity_unit_ru if lang == "ru" else result.norm.capacity_unit
+        fig = service_figures(analysis, key, district)
+        demand_rule = result.provision is not None
         rows.append(
             {
                 "key": key,
+                "status_key": fig.status,
                 t("col.service", lang): service_label(analysis.norms, key, lang),
-                t("col.status", lang): f"{LIGHTS[light]} {t('light.' + light, lang)}",
-                t("col.residents", lang): fig["residents"],
-                t("col.covered_network", lang): fig["covered_network_share"],
-                t("col.covered_radius", lang): fig["covered_radius_share"],
-                t("col.cut_off", lang): fig["radius_not_network"],
-                t("col.within_time_short", lang): fig["within_time_share"],
-                t("col.median_walk", lang): fig["median_walk_min"],
-                t("col.provision", lang): fig["provision_ratio"],
-                t("col.demand", lang): fig["demand"],
-                t("col.unmet", lang): fig["unmet_places"],
-                t("col.unit", lang): unit if result.provision is not None else "",
-                t("col.gap_zones", lang): int(fig["gap_zones"]),
-                t("col.overloaded", lang): int(fig["overloaded"]),
+                t("col.status", lang): status_text(fig.status, lang),
+                t("col.residents", lang): fig.residents,
+                t("col.covered_network", lang): fig.covered_network_share,
+                t("col.covered_radius", lang): fig.covered_radius_share,
+                t("col.cut_off", lang): fig.radius_not_network,
+                t("col.within_time_short", lang): fig.within_time_share,
+                t("col.median_walk", lang): fig.median_walk_min,
+                t("col.provision", lang): fig.provision_ratio,
+                t("col.demand", lang): fig.demand,
+                t("col.unmet", lang): fig.unmet_places,
+                t("col.unit", lang): capacity_unit(result.norm, lang) if demand_rule else "",
+                t("col.gap_zones", lang): fig.gap_zones,
+                t("col.overloaded", lang): fig.overloaded,
             }
         )
     return pd.DataFrame(rows)
@@ -183,7 +116,7 @@ def coverage_breakdown(
     return pd.DataFrame(
         {
             "class": list(values),
-            "label": [t(f"status.{key}", lang) for key in values],
+            "label": [unit_status(key, lang) for key in values],
             "residents": list(values.values()),
             "order": range(len(values)),
         }
@@ -191,11 +124,17 @@ def coverage_breakdown(
 
 
 def district_table(analysis: TownAnalysis, service: str | None, lang: Lang) -> pd.DataFrame:
-    """Return coverage per district: for one service its figures, for all a provision matrix."""
+    """Return coverage per district: for one service its figures, for all a provision matrix.
+
+    The matrix holds each service's score (``ServiceFigures.score``: provision ratio, or the
+    share within the walk for a service without a demand rule) per district.
+    """
     names = district_names(analysis.town, lang)
     column = t("col.district", lang)
     if service is not None:
-        table = analysis.district_summary(service)
+        table = district_figures(analysis, service)
+        if table.empty:
+            return pd.DataFrame(columns=[column])
         out = pd.DataFrame(
             {
                 column: [names.get(str(d), str(d)) for d in table["district"]],
@@ -204,17 +143,16 @@ def district_table(analysis: TownAnalysis, service: str | None, lang: Lang) -> p
                 t("col.covered_radius", lang): table["covered_radius_share"],
             }
         )
-        if "provision_ratio" in table:
+        if analysis.service(service).provision is not None:
             out[t("col.provision", lang)] = table["provision_ratio"]
-            out[t("col.unmet", lang)] = table["demand"] - table["served_within"]
+            out[t("col.unmet", lang)] = table["unmet_places"]
         return out
     rows = []
-    for district in sorted(set(analysis.coverage["district"])):
+    for district in sorted(set(analysis.coverage["district"].astype(str))):
         row: dict[str, object] = {column: names.get(district, district)}
-        for key, result in analysis.services.items():
-            row[service_label(analysis.norms, key, lang)] = service_figures(result, district)[
-                "score"
-            ]
+        for key in analysis.services:
+            label = service_label(analysis.norms, key, lang)
+            row[label] = service_figures(analysis, key, district).score
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -222,44 +160,40 @@ def district_table(analysis: TownAnalysis, service: str | None, lang: Lang) -> p
 def gaps_table(
     analysis: TownAnalysis, service: str | None, district: str | None, lang: Lang
 ) -> pd.DataFrame:
-    """Return the gap zones ranked by places short then residents; ``zone_id`` kept first."""
+    """Return the gap zones ranked by places short then residents; ``zone_id`` kept first.
+
+    A district filter keeps the zones with any unit in that district; the district column
+    names every district a zone spans (with its residents when more than one).
+    """
     zones = analysis.all_gap_zones()
     if service is not None and not zones.empty:
         zones = zones[zones["service"] == service]
-    town = analysis.town
-    english = district_names(town, "en")
     if district is not None and not zones.empty:
-        zones = zones[zones["district"] == english.get(district, district)]
+        zones = zones[[district in ids for ids in zones["district_ids"]]]
     if zones.empty:
         return pd.DataFrame(columns=["zone_id"])
     order = zones["unmet_places"].fillna(0) * 1e6 + zones["unmet_residents"]
     zones = zones.loc[order.sort_values(ascending=False).index]
-    local = {english[k]: v for k, v in district_names(town, lang).items() if k in english}
     records = zones.drop(columns="geometry").to_dict("records")
-    units = [
-        analysis.norms.services[str(r["service"])].capacity_unit_ru
-        if lang == "ru"
-        else analysis.norms.services[str(r["service"])].capacity_unit
-        for r in records
-    ]
+    norms = [analysis.norms.service(str(r["service"])) for r in records]
+    town = analysis.town
     return pd.DataFrame(
         {
             "zone_id": [r["zone_id"] for r in records],
             t("col.rank", lang): range(1, len(records) + 1),
-            t("col.service", lang): [
-                service_label(analysis.norms, str(r["service"]), lang) for r in records
-            ],
+            t("col.service", lang): [service_label(analysis.norms, n.key, lang) for n in norms],
             t("col.district", lang): [
-                local.get(str(r["district"]), r["district"]) for r in records
+                zone_districts(r["district_ids"], r["district_residents"], town, lang)
+                for r in records
             ],
             t("col.unmet_residents", lang): [r["unmet_residents"] for r in records],
             t("col.unmet", lang): [r["unmet_places"] for r in records],
-            t("col.unit", lang): units,
+            t("col.unit", lang): [capacity_unit(n, lang) for n in norms],
             t("col.project", lang): [
-                zone_project_text(r, analysis.norms.services[str(r["service"])], lang)
-                for r in records
+                project_text(r["project_sizes"], r["unmet_places"], n, lang)
+                for r, n in zip(records, norms, strict=True)
             ],
-            t("col.clause", lang): [r["clause"] for r in records],
+            t("col.clause", lang): [zone_clause(n, lang) for n in norms],
         }
     )
 
@@ -267,8 +201,14 @@ def gaps_table(
 def requirement_tables(analysis: TownAnalysis, lang: Lang) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (required services with their counts, not-required services with the reason)."""
     req = analysis.requirements
-    labels = [service_label(analysis.norms, str(k), lang) for k in req["service"]]
-    status = [t(f"gaps.req_status.{s}", lang) for s in req["status"]]
+    norms = analysis.norms
+    labels = [service_label(norms, str(k), lang) for k in req["service"]]
+    status = [requirement_status(str(s), lang) for s in req["status"]]
+    population = analysis.town.meta.population
+    reasons = [
+        requirement_reason(norms.service(str(k)), int(n), population, lang)
+        for k, n in zip(req["service"], req["required"], strict=True)
+    ]
     table = pd.DataFrame(
         {
             "status_key": req["status"].to_numpy(),
@@ -277,7 +217,7 @@ def requirement_tables(analysis: TownAnalysis, lang: Lang) -> tuple[pd.DataFrame
             t("col.existing", lang): req["existing"].to_numpy(),
             t("col.missing", lang): req["missing"].to_numpy(),
             t("col.status", lang): status,
-            t("col.clause", lang): req["clause"].to_numpy(),
+            t("col.clause", lang): reasons,
         }
     )
     required = table[table["status_key"] != "not_required"].drop(columns="status_key")
@@ -294,6 +234,7 @@ def requirement_tables(analysis: TownAnalysis, lang: Lang) -> tuple[pd.DataFrame
 
 def overloaded_table(analysis: TownAnalysis, service: str | None, lang: Lang) -> pd.DataFrame:
     """Return the overloaded facilities of one service or all, most overloaded first."""
+    names = facility_names(analysis.town, lang)
     frames = []
     for key, result in analysis.services.items():
         if (service is not None and key != service) or result.overloaded.empty:
@@ -303,7 +244,7 @@ def overloaded_table(analysis: TownAnalysis, service: str | None, lang: Lang) ->
             pd.DataFrame(
                 {
                     t("col.service", lang): service_label(analysis.norms, key, lang),
-                    t("col.name", lang): over["name_ru" if lang == "ru" else "name"],
+                    t("col.name", lang): [names.get(str(f), str(f)) for f in over["facility_id"]],
                     t("col.capacity", lang): over["capacity"],
                     t("col.nearest_demand", lang): over["nearest_demand"],
                     t("col.load", lang): over["load"],
@@ -353,23 +294,22 @@ def facilities_table(
         served[mine] = residents.reindex(mine).to_numpy()
     norms = analysis.norms
     units = [
-        (norms.services[s].capacity_unit_ru if lang == "ru" else norms.services[s].capacity_unit)
-        if s in norms.services
-        else ""
+        capacity_unit(norms.services[s], lang) if s in norms.services else ""
         for s in fac["service"].astype(str)
     ]
+    names = facility_names(town, lang)
     return pd.DataFrame(
         {
-            t("col.name", lang): fac["name_ru" if lang == "ru" else "name"].fillna(fac["name"]),
+            t("col.name", lang): [names.get(i, i) for i in ids],
             t("col.service", lang): [service_label(norms, str(s), lang) for s in fac["service"]],
-            t("col.status", lang): [t(f"facility_status.{s}", lang) for s in fac["status"]],
+            t("col.status", lang): [facility_status(str(s), lang) for s in fac["status"]],
             t("col.address", lang): fac["address"].fillna(""),
             t("col.capacity", lang): pd.to_numeric(fac["capacity"], errors="coerce"),
             t("col.unit", lang): units,
             t("col.load", lang): load.to_numpy(),
             t("col.load_share", lang): share.to_numpy(),
             t("col.served_within", lang): served.to_numpy(),
-            t("col.provenance", lang): [t(f"provenance.{p}", lang) for p in fac["provenance"]],
+            t("col.provenance", lang): [provenance(str(p), lang) for p in fac["provenance"]],
             t("col.source", lang): fac["source"].fillna(""),
         }
     ).reset_index(drop=True)
@@ -386,14 +326,14 @@ def provenance_table(town: Town, lang: Lang) -> pd.DataFrame:
         counts = frame["provenance"].value_counts()
         row: dict[str, object] = {t("col.layer", lang): name}
         for p in PROVENANCES:
-            row[t(f"provenance.{p}", lang)] = int(counts.get(p, 0))
+            row[provenance(p, lang)] = int(counts.get(p, 0))
             totals[p] += int(counts.get(p, 0))
         modelled = sum(int(counts.get(p, 0)) for p in MODELLED_PROVENANCES)
         row[t("col.modelled_share", lang)] = modelled / len(frame)
         rows.append(row)
     n = sum(totals.values())
     overall: dict[str, object] = {t("col.layer", lang): t("src.all_layers", lang)}
-    overall |= {t(f"provenance.{p}", lang): totals[p] for p in PROVENANCES}
+    overall |= {provenance(p, lang): totals[p] for p in PROVENANCES}
     overall[t("col.modelled_share", lang)] = (
         sum(totals[p] for p in MODELLED_PROVENANCES) / n if n else 0.0
     )

@@ -1,4 +1,4 @@
-"""Tables behind the analysis map and the dashboard: coverage classes, residents served, projects.
+"""Tables behind the analysis map and the dashboard: coverage classes and residents served.
 
 Pure functions of a ``TownAnalysis`` (no folium, no Streamlit), so the map, the dashboard's
 charts and tables, and the tests all classify and count the same way.
@@ -6,17 +6,13 @@ charts and tables, and the tests all classify and count the same way.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from planner.analysis import ServiceResult, TownAnalysis
 from planner.maps.style import STATUS_COLORS
-from planner.norms import ServiceNorm
-from planner.presentation.catalogue import Lang, fmt_number, t
 
 MapView = Literal["network", "radius", "disagree"]
 VIEWS: tuple[MapView, ...] = ("network", "radius", "disagree")
@@ -26,7 +22,7 @@ CLASS_ORDER: tuple[str, ...] = tuple(STATUS_COLORS)
 
 
 def unit_classes(analysis: TownAnalysis, service: str | None, view: MapView) -> pd.Series:
-    """Return the coverage class of every residential unit (a ``status.*`` key of i18n).
+    """Return the coverage class of every residential unit (a key for ``words.unit_status``).
 
     Parameters
     ----------
@@ -111,34 +107,3 @@ def residents_served_within(result: ServiceResult, residential: pd.DataFrame) ->
     )
     served = pd.Series(people * share).groupby(links["facility_id"].astype(str).to_numpy()).sum()
     return served.reindex(ids.to_numpy()).fillna(0.0).rename("served_within_residents")
-
-
-def zone_project_text(zone: Mapping[str, Any], norm: ServiceNorm, lang: Lang) -> str:
-    """Return a gap zone's suggested project in a language (the engine's text in English)."""
-    if lang == "en":
-        return str(zone.get("projects", ""))
-    places = float(zone.get("unmet_places", math.nan))
-    if not math.isfinite(places):
-        return t("gaps.new_one", lang, service=norm.label_ru.lower(), limit=_m(norm.walk_limit_m))
-    sizes = [int(s) for s in str(zone.get("project_sizes", "")).split(" + ") if s.strip()]
-    if not norm.project_sizes:
-        return t(
-            "gaps.no_project_size",
-            lang,
-            places=fmt_number(places, lang),
-            unit=norm.capacity_unit_ru,
-        )
-    if not sizes:
-        return t("gaps.extend", lang)
-    counts: dict[int, int] = {}
-    for size in sizes:
-        counts[size] = counts.get(size, 0) + 1
-    parts = [
-        t("gaps.project", lang, count=n, size=size, unit=norm.capacity_unit_ru)
-        for size, n in sorted(counts.items(), reverse=True)
-    ]
-    return f"{' + '.join(parts)} — {norm.label_ru.lower()}"
-
-
-def _m(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from planner.analysis import TownAnalysis
-from planner.presentation.catalogue import fmt_number, fmt_share, t
 from planner.presentation.tables import norms_table, provenance_table
+from planner.presentation.words import fmt_number, fmt_share, norm_set_title, t
 from planner.summary import town_summary
 from ui.common import md_escape, page_header
 from ui.state import Context
@@ -50,8 +50,7 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
             folder=md_escape(town.folder),
         )
     )
-    title = norms.title_ru if lang == "ru" else norms.title
-    st.subheader(t("src.norms", lang, title=md_escape(title)))
+    st.subheader(t("src.norms", lang, title=md_escape(norm_set_title(norms, lang))))
     st.caption(t("src.norms_file", lang, file=md_escape(norms.source_file.name)))
     link = t("col.link", lang)
     st.dataframe(

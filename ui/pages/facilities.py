@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from planner.analysis import TownAnalysis
-from planner.presentation.catalogue import t
 from planner.presentation.tables import facilities_table
+from planner.presentation.words import t
 from ui.common import page_header
 from ui.state import Context
 

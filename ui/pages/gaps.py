@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from planner.analysis import TownAnalysis
-from planner.presentation.catalogue import fmt_number, t
 from planner.presentation.tables import gaps_table, overloaded_table, requirement_tables
+from planner.presentation.words import fmt_number, t
 from ui.common import page_header
 from ui.pages.map import FOCUS_KEY
 from ui.state import Context

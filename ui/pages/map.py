@@ -17,9 +17,9 @@ from planner.errors import PlannerError
 from planner.locate import Bounds, district_bounds, unit_at, zone_bounds
 from planner.maps.analysis import build_analysis_map
 from planner.maps.assets import require_vendor_files
-from planner.presentation.catalogue import t
 from planner.presentation.explain import coverage_by_service, explain_block
 from planner.presentation.views import VIEWS, MapView
+from planner.presentation.words import t
 from ui.common import md_escape, page_header
 from ui.state import Context
 

@@ -8,18 +8,22 @@ import altair as alt
 import streamlit as st
 
 from planner.analysis import ServiceResult, TownAnalysis
+from planner.figures import service_figures
 from planner.maps.style import STATUS_COLORS
-from planner.presentation.catalogue import Lang, fmt_number, fmt_share, t
 from planner.presentation.tables import (
     LIGHT_COLORS,
-    LIGHTS,
     coverage_breakdown,
-    district_names,
     district_table,
     scorecard,
-    service_figures,
+)
+from planner.presentation.words import (
+    Lang,
+    district_names,
+    fmt_number,
+    fmt_share,
     service_label,
-    traffic_light,
+    service_status,
+    t,
 )
 from planner.summary import town_summary
 from ui.common import md_escape, page_header
@@ -58,9 +62,7 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
         fmt_share(summary.modelled_share, lang),
         help=t("ov.modelled_help", lang),
     )
-    poor = (
-        int(table[t("col.status", lang)].str.startswith(LIGHTS["poor"]).sum()) if len(table) else 0
-    )
+    poor = int((table["status_key"] == "poor").sum()) if len(table) else 0
     columns[3].metric(t("ov.poor", lang), f"{poor} / {len(table)}")
     if table.empty:
         st.info(t("empty.services", lang))
@@ -75,8 +77,8 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
             with column, st.container(border=True):
                 _card(analysis, analysis.services[key], ctx)
     st.subheader(t("ov.scorecard", lang))
-    st.caption(t("ov.scorecard_caption", lang, speed=f"{ctx.walk_speed_m_min:g}"))
-    shown = table.drop(columns="key")
+    st.caption(t("ov.scorecard_caption", lang, speed=fmt_number(ctx.walk_speed_m_min, lang)))
+    shown = table.drop(columns=["key", "status_key"])
     st.dataframe(
         shown,
         hide_index=True,
@@ -112,21 +114,20 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
 
 def _card(analysis: TownAnalysis, result: ServiceResult, ctx: Context) -> None:
     lang = ctx.lang
-    fig = service_figures(result, ctx.district)
-    light = traffic_light(fig["score"])
+    fig = service_figures(analysis, result.norm.key, ctx.district)
     label = service_label(analysis.norms, result.norm.key, lang)
-    color = LIGHT_COLORS[light]
+    color = LIGHT_COLORS[fig.status]
     st.markdown(
         f"**:{color}[:material/circle:] {md_escape(label)}** · "
-        f":{color}[{t('light.' + light, lang)}]"
+        f":{color}[{service_status(fig.status, lang)}]"
     )
     left, middle, right = st.columns(3)
-    left.metric(t("col.covered_network", lang), fmt_share(fig["covered_network_share"], lang))
-    middle.metric(t("col.covered_radius", lang), fmt_share(fig["covered_radius_share"], lang))
+    left.metric(t("col.covered_network", lang), fmt_share(fig.covered_network_share, lang))
+    middle.metric(t("col.covered_radius", lang), fmt_share(fig.covered_radius_share, lang))
     if result.provision is not None:
-        right.metric(t("col.unmet", lang), fmt_number(fig["unmet_places"], lang))
+        right.metric(t("col.unmet", lang), fmt_number(fig.unmet_places, lang))
     else:
-        right.metric(t("col.gap_zones", lang), fmt_number(fig["gap_zones"], lang))
+        right.metric(t("col.gap_zones", lang), fmt_number(fig.gap_zones, lang))
     breakdown = coverage_breakdown(result, lang, ctx.district)
     chart = (
         alt.Chart(breakdown)
@@ -149,8 +150,8 @@ def _card(analysis: TownAnalysis, result: ServiceResult, ctx: Context) -> None:
     )
     st.altair_chart(chart, width="stretch")
     st.caption(
-        f"{t('ov.chart_caption', lang)} · {t('col.gap_zones', lang)}: {fig['gap_zones']:.0f} · "
-        f"{t('col.overloaded', lang)}: {fig['overloaded']:.0f}"
+        f"{t('ov.chart_caption', lang)} · {t('col.gap_zones', lang)}: {fig.gap_zones} · "
+        f"{t('col.overloaded', lang)}: {fig.overloaded}"
     )
 
 

@@ -1,0 +1,186 @@
+"""Gaps (planner.gaps): zones, project sizes, districts, overloads and requirements, by hand.
+
+The world: four 20 m square blocks on a line (metric CRS), kindergarten norms (projects of 80,
+180 and 320 places, a 500 m walk):
+
+    block  x (m)  district  residents  demand  reaches
+    U1        0   west           100      90   F1 at 100 m
+    U2      100   east            50      60   F1 at 200 m
+    U3     1000   east            30      20   nothing
+    U4     2000   west            40      10   F2 at 50 m
+
+F1 has 30 places, F2 100. The exact assignment gives F1's 30 places to U1 (the shorter walk),
+so U1 lacks 60, U2 60, U3 20, and U4 is served. U1 and U2 are 80 m apart (< 150 m): one zone
+spanning west (100 residents) and east (50) with 120 places short, residents not served
+100 x 60/90 + 50 x 60/60 = 116.7; U3 alone is a second zone of 20 places in east.
+Projects: 120 places -> one 180 (no 80 covers it, 320 is more than needed); 20 places is a
+quarter of the smallest size (80), so one 80.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from planner.gaps import (
+    ZONE_COLUMNS,
+    gap_zones,
+    overloaded_facilities,
+    service_requirements,
+    unit_neighbours,
+)
+from planner.norms import load_norms
+from planner.provision import solve_provision
+
+CRS = "EPSG:32634"
+LIMIT_M = 500.0
+
+
+def _blocks(rows: list[tuple[str, float, str, int]]) -> gpd.GeoDataFrame:
+    """Blocks ``(id, x, district, population)``: 20 m squares with their corner at (x, 0)."""
+    ids, xs, districts, population = zip(*rows, strict=True)
+    return gpd.GeoDataFrame(
+        {"id": list(ids), "population": list(population), "district": list(districts)},
+        geometry=[shapely.box(x, 0, x + 20, 20) for x in xs],
+        crs=CRS,
+    )
+
+
+@pytest.fixture(scope="module")
+def kindergarten():
+    return load_norms().service("kindergarten")
+
+
+@pytest.fixture(scope="module")
+def world():
+    residential = _blocks(
+        [
+            ("U1", 0, "west", 100),
+            ("U2", 100, "east", 50),
+            ("U3", 1000, "east", 30),
+            ("U4", 2000, "west", 40),
+        ]
+    )
+    demand = pd.Series({"U1": 90.0, "U2": 60.0, "U3": 20.0, "U4": 10.0})
+    pairs = pd.DataFrame(
+        [("U1", "F1", 100.0), ("U2", "F1", 200.0), ("U4", "F2", 50.0)],
+        columns=["unit_id", "facility_id", "distance_m"],
+    )
+    provision = solve_provision(
+        demand, pd.Series({"F1": 30.0, "F2": 100.0}), pairs, limit_m=LIMIT_M
+    )
+    coverage = pd.DataFrame(
+        {
+            "unit_id": ["U1", "U2", "U3", "U4"],
+            "nearest_facility_id": ["F1", "F1", None, "F2"],
+            "within_limit": [True, True, False, True],
+        }
+    )
+    return residential, demand, provision, coverage
+
+
+def test_zones_hold_the_unmet_places_with_their_projects(world, kindergarten) -> None:
+    residential, _, provision, coverage = world
+    zones = gap_zones(residential, coverage, kindergarten, provision)
+    assert list(zones.columns) == [*ZONE_COLUMNS, "geometry"]
+    assert zones["zone_id"].tolist() == ["kindergarten-gap-1", "kindergarten-gap-2"]
+    assert zones["n_units"].tolist() == [2, 1]
+    assert zones["residents"].tolist() == [150, 30]
+    assert zones["unmet_residents"].tolist() == [117, 30]
+    assert zones["unmet_places"].tolist() == pytest.approx([120.0, 20.0])
+    assert zones["unserved_places"].tolist() == pytest.approx([120.0, 20.0])
+    assert zones["project_sizes"].tolist() == [(180,), (80,)]
+    # The zone is drawn as its blocks.
+    assert zones.geometry.iloc[0].area == pytest.approx(2 * 400.0)
+
+
+def test_a_zone_spanning_two_districts_names_both(world, kindergarten) -> None:
+    residential, _, provision, coverage = world
+    zones = gap_zones(residential, coverage, kindergarten, provision)
+    assert zones["district_ids"].tolist() == [("west", "east"), ("east",)]
+    assert zones["district_residents"].tolist() == [(100, 50), (30,)]
+
+
+def test_districts_with_equal_residents_are_ordered_by_id(kindergarten) -> None:
+    residential = _blocks([("A", 0, "south", 50), ("B", 60, "north", 50)])
+    demand = pd.Series({"A": 5.0, "B": 5.0})
+    pairs = pd.DataFrame(columns=["unit_id", "facility_id", "distance_m"])
+    provision = solve_provision(demand, pd.Series({"F": 1.0}), pairs, limit_m=LIMIT_M)
+    coverage = pd.DataFrame({"unit_id": ["A", "B"], "within_limit": [False, False]})
+    zones = gap_zones(residential, coverage, kindergarten, provision)
+    assert zones["district_ids"].tolist() == [("north", "south")]
+    # 10 places short: below a quarter of 80, so no new building is suggested.
+    assert zones["project_sizes"].tolist() == [()]
+
+
+def test_larger_deficits_take_several_projects(kindergarten) -> None:
+    residential = _blocks([("A", 0, "d", 1000)])
+    pairs = pd.DataFrame(columns=["unit_id", "facility_id", "distance_m"])
+    provision = solve_provision(
+        pd.Series({"A": 700.0}), pd.Series({"F": 1.0}), pairs, limit_m=LIMIT_M
+    )
+    coverage = pd.DataFrame({"unit_id": ["A"], "within_limit": [False]})
+    zones = gap_zones(residential, coverage, kindergarten, provision)
+    # 700 = 2 x 320 + 60; 60 >= 20 and the smallest size covering it is 80.
+    assert zones["project_sizes"].tolist() == [(320, 320, 80)]
+
+
+def test_without_a_demand_rule_units_beyond_the_walk_are_the_gap(world) -> None:
+    residential, _, _, coverage = world
+    pharmacy = load_norms().service("pharmacy")
+    zones = gap_zones(residential, coverage, pharmacy, None)
+    assert zones["n_units"].tolist() == [1]
+    assert zones["district_ids"].tolist() == [("east",)]
+    assert zones["residents"].tolist() == zones["unmet_residents"].tolist() == [30]
+    assert math.isnan(zones["unmet_places"].iloc[0])
+    assert zones["project_sizes"].tolist() == [()]
+
+
+def test_no_gap_gives_an_empty_table_with_the_columns(kindergarten) -> None:
+    residential = _blocks([("A", 0, "d", 10)])
+    pairs = pd.DataFrame([("A", "F", 10.0)], columns=["unit_id", "facility_id", "distance_m"])
+    provision = solve_provision(
+        pd.Series({"A": 5.0}), pd.Series({"F": 10.0}), pairs, limit_m=LIMIT_M
+    )
+    coverage = pd.DataFrame({"unit_id": ["A"], "within_limit": [True]})
+    zones = gap_zones(residential, coverage, kindergarten, provision)
+    assert zones.empty
+    assert [*ZONE_COLUMNS, "geometry"] == list(zones.columns)
+
+
+def test_neighbours_join_within_the_distance(world) -> None:
+    residential = world[0]
+    left, right = unit_neighbours(residential, join_m=150.0)
+    pairs = {(int(a), int(b)) for a, b in zip(left, right, strict=True) if a != b}
+    assert pairs == {(0, 1), (1, 0)}  # U1-U2 are 80 m apart; the others are far
+
+
+def test_overloaded_facility_by_its_nearest_demand(world) -> None:
+    _, demand, provision, coverage = world
+    over = overloaded_facilities(coverage, demand, provision)
+    # F1 is nearest to U1 and U2 (150 places) with 30 places; F2's 10 fit in 100.
+    assert over["facility_id"].tolist() == ["F1"]
+    assert over["nearest_demand"].tolist() == pytest.approx([150.0])
+    assert over["overload_places"].tolist() == pytest.approx([120.0])
+    assert over["overload_ratio"].tolist() == pytest.approx([5.0])
+    assert over["load"].tolist() == pytest.approx([30.0])
+    assert not {"name", "name_ru"} & set(over.columns)  # ids only; names come from words
+
+
+def test_requirements_by_town_size() -> None:
+    norms = load_norms()
+    facilities = pd.DataFrame({"service": ["school", "school", "kindergarten"]})
+    req = service_requirements(norms, facilities, population=28_600).set_index("service")
+    assert req.loc["school", "existing"] == 2
+    assert req.loc["concert_hall", "status"] == "not_required"
+    assert req.loc["concert_hall", "required_from_population"] == 50_000
+    assert req.loc["concert_hall", "missing"] == 0
+    assert set(req["status"]) <= {"missing", "ok", "not_required"}
+    missing = req[req["status"] == "missing"]
+    assert (missing["missing"] == missing["required"] - missing["existing"]).all()
+    assert np.issubdtype(req["required"].dtype, np.integer)
