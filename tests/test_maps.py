@@ -276,7 +276,8 @@ def test_russian_labels(norms):
     # Statuses and provenance are words of the language, not the data's keys.
     assert "<td>проверено</td>" in html
     assert "<td>действует</td>" in html
-    assert "<td>verified</td>" not in html and "<td>existing</td>" not in html
+    assert "<td>verified</td>" not in html
+    assert "<td>existing</td>" not in html
     legend = _legend(html)
     assert "Легенда" in legend
     assert "Жителей на гектар" in legend
