@@ -14,6 +14,7 @@ import pytest
 
 from planner.norms import load_norms
 from planner.presentation.explain import provision_sentence
+from planner.presentation.words import Lang
 from planner.provision import explain_unit, solve_provision
 
 LIMIT_M = 500.0
@@ -59,7 +60,7 @@ def test_served_unreachable_beyond_and_empty_units(kindergarten) -> None:
     pairs = _pairs(("A", "F", 120.0), ("C", "G", 900.0), ("E", "F", 300.0))
     result = solve_provision(demand, capacity, pairs, limit_m=LIMIT_M)
 
-    def say(unit: str, lang: str) -> str:
+    def say(unit: str, lang: Lang) -> str:
         return provision_sentence(
             explain_unit(result, pairs, unit, limit_m=LIMIT_M), kindergarten, lang
         )

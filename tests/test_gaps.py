@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -183,4 +182,4 @@ def test_requirements_by_town_size() -> None:
     assert set(req["status"]) <= {"missing", "ok", "not_required"}
     missing = req[req["status"] == "missing"]
     assert (missing["missing"] == missing["required"] - missing["existing"]).all()
-    assert np.issubdtype(req["required"].dtype, np.integer)
+    assert req["required"].dtype.kind == "i"
