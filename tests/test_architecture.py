@@ -61,7 +61,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("gaps", ("planner.gaps", "planner.projects")),
-    ("analysis", ("planner.analysis", "planner.locate")),
+    ("analysis", ("planner.analysis", "planner.locate", "planner.figures")),
     ("scenarios", ("planner.scenarios",)),
     ("presentation", ("planner.presentation", "planner.maps")),
     ("edges", ("planner.cli", "planner.exports", "planner.osm", "planner.__main__")),
