@@ -5,11 +5,12 @@ The public API, for notebooks and scripts (README, "Using it from Python")::
     import planner
     town = planner.load_town("geodata/gusev")
     result = planner.analyze(town, services=["kindergarten"])
-    result.service_summary()
+    planner.summary_table(result)
     planner.explain(result, "res-0100", "kindergarten").sentence
 
-``load_town``, ``load_norms``, ``analyze``, ``explain`` and the result types (``Town``,
-``NormSet``, ``TownAnalysis``, ``ServiceResult``, ``BlockExplanation``, the errors) live in
+``load_town``, ``load_norms``, ``analyze``, ``summary_table``, ``service_figures``, ``explain``
+and the result types (``Town``, ``NormSet``, ``TownAnalysis``, ``ServiceResult``,
+``ServiceFigures``, ``BlockExplanation``, the errors) live in
 ``planner.api`` and are re-exported here.
 
 They are imported lazily, on first access (PEP 562 module ``__getattr__``): every
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         NormsError,
         NormSet,
         PlannerError,
+        ServiceFigures,
         ServiceNorm,
         ServiceResult,
         Town,
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
         explain,
         load_norms,
         load_town,
+        service_figures,
+        summary_table,
     )
 
 try:
@@ -58,6 +62,7 @@ __all__ = [
     "NormSet",
     "NormsError",
     "PlannerError",
+    "ServiceFigures",
     "ServiceNorm",
     "ServiceResult",
     "Town",
@@ -69,6 +74,8 @@ __all__ = [
     "explain",
     "load_norms",
     "load_town",
+    "service_figures",
+    "summary_table",
 ]
 
 _API = frozenset(__all__) - {"__version__"}

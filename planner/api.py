@@ -1,4 +1,4 @@
-"""The public Python API: load a town and a norm set, analyse, explain one residential unit.
+"""The public Python API: load a town and a norm set, analyse, sum up, explain one unit.
 
 These are thin wrappers over the engine (``planner.io``, ``planner.norms``, ``planner.analysis``,
 ``planner.presentation.explain``) with the defaults a notebook wants, so that a script testing a
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from planner.analysis import ServiceResult, TownAnalysis, analyze_town
 from planner.errors import DataValidationError, Issue, NormsError, PlannerError
+from planner.figures import ServiceFigures, service_figures, summary_table
 from planner.io import load_town as _load_town
 from planner.model import Town, TownMeta
 from planner.norms import DEFAULT_NORM_SET, NormSet, ServiceNorm, available_norm_sets
@@ -28,6 +29,7 @@ __all__ = [
     "NormSet",
     "NormsError",
     "PlannerError",
+    "ServiceFigures",
     "ServiceNorm",
     "ServiceResult",
     "Town",
@@ -38,6 +40,8 @@ __all__ = [
     "explain",
     "load_norms",
     "load_town",
+    "service_figures",
+    "summary_table",
 ]
 
 
@@ -129,8 +133,9 @@ def analyze(
     Returns
     -------
     TownAnalysis
-        ``service_summary()``, ``district_summary(key)``, ``service(key)`` (coverage, provision,
-        gap zones, overloaded facilities), ``requirements``.
+        ``service(key)`` (coverage, provision, gap zones, overloaded facilities) and
+        ``requirements``; ``summary_table(analysis)`` and ``service_figures(analysis, key,
+        district)`` give the headline figures and status of each service.
 
     Raises
     ------

@@ -46,8 +46,8 @@ def test_the_readme_example_runs_and_the_placement_behaves(
     assert len(placed.facilities) == len(town.facilities) + 1
     assert "fac-new-kindergarten" not in set(town.facilities["id"])
     # Demand depends on the residents only; the new places can close at most their capacity.
-    total_before = before.service_summary().loc[0, "demand"]
-    assert after.service_summary().loc[0, "demand"] == pytest.approx(total_before)
+    total_before = planner.summary_table(before).loc[0, "demand"]
+    assert planner.summary_table(after).loc[0, "demand"] == pytest.approx(total_before)
     gained = float(namespace["short_before"]) - float(namespace["short_after"])  # type: ignore[arg-type]
     assert 0 < gained <= 320 + 1e-6
     provision = after.service("kindergarten").provision
