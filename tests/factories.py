@@ -1,36 +1,40 @@
-"""Tiny synthetic towns for tests, small enough to check answers by hand.
+"""The tiny town: one synthetic town for every test, small enough to check answers by hand.
 
-``make_tiny_town()`` builds a ``Town`` directly from shapely geometries in EPSG:32634 (UTM 34N),
-placed near Gusev (origin ``X0, Y0`` ≈ 22.19° E, 54.58° N). Coordinates below are metres from
-that origin. The town is 600 m × 400 m::
+``tiny_layers()`` is its one definition. ``make_tiny_town()`` builds the ``Town`` from it in
+memory; ``tests/data/make_test_data.py`` writes the same definition to ``tests/data/tiny_town/``
+(the folder the loader, CLI and dashboard tests read) and derives the broken-file catalogue from it,
+and ``tests/test_tiny_town.py`` checks that the committed folder is exactly that definition.
 
-    y=400 +----------------------+-------------------------+
-          |  West (district)     ~  East (district)         |
-    y=300 |==s6 footway=====+    ~         |                |
-          |  r2 |   r1      |    ~    r3   |   r4   s5      |
-          |(lr) |  (apt) f3 s4   ~  (mix)  |  (lr)  |       |
-    y=100 |--s1 residential-+f1--=s2 bridge=--f2--s3-------|
-          |                 |    ~                  |       |
-    y=20  |##### rail ##############################|#######|
-    y=0   +-----------------+----~----------------+-------+
-          x=0              x=100  x=290..310 river       x=500  x=600
+Drawn in EPSG:32634 metres from the origin ``(X0, Y0)`` = (576000, 6050000), near Gusev::
 
-Residential blocks (population, area, density):
+    y=250  +------------------------------------+  boundary B: the square -50..250
+    y=230  |  ==========  railway l1  ========== |
+    y=200  | ~~ +-----------+-----------F2      |  streets every 100 m: "Line k" north along
+           | ~~ |    R3     |    R4     |       |  x = k, "Row k" east along y = k (S1..S12,
+    y=100  | ~~ +-----------+-----------+       |  split at every junction, all residential)
+           | ~~ |    R1     |    R2     |       |
+    y=0    | ~~ F1----------+-----------+       |  F1 school (100 places), F2 kindergarten (40)
+    y=-50  +------------------------------------+
+          x=-50 x=0        x=100       x=200  x=250
+           stream w1 at x = -40..-20 (display only: it crosses no street)
 
-====  ==========  ==================  ==========  ===========  ===================
-id    housing     extent (m)          population  area (ha)    residents per ha
-====  ==========  ==================  ==========  ===========  ===================
-r1    apartment   120-280 × 120-280   800         2.56         312.5
-r2    low_rise    10-90 × 120-280     64          1.28         50
-r3    mixed       320-480 × 120-280   256         2.56         100
-r4    low_rise    520-580 × 120-280   48          0.96         50
-====  ==========  ==================  ==========  ===========  ===================
+Residential blocks are the 100 m cells shrunk by 10 m on every side (80 m × 80 m = 0.64 ha):
 
-Total population 1,168 (``meta.population``). Facilities: f1 kindergarten (200, 110),
-120 places; f2 school (400, 110), 600 places; f3 polyclinic (150, 290), capacity unknown;
-f4 library (560, 300), planned, 20,000 volumes. Streets: s1, s3 residential and s2 the bridge
-along y=100; s4 primary along x=100; s5 residential along x=500; s6 footway along y=300 (west
-bank only). Water: the river w1, a 20 m strip at x=290-310. Rail: l1 along y=20.
+=====  =========  =========  ==========  ================  ========
+block  cell (m)   housing    population  residents per ha  district
+=====  =========  =========  ==========  ================  ========
+R1     x, y 0     apartment  100         156.25            west
+R2     x 100, y 0 mixed      200         312.5             east
+R3     x 0, y 100 low_rise   300         468.75            west
+R4     x, y 100   apartment  400         625               east
+=====  =========  =========  ==========  ================  ========
+
+Total 1,000 residents (``town.toml``). Age cohorts per block: ``pop_0_6`` = int(7 %),
+``pop_7_17`` = int(13 %), ``pop_65_plus`` = int(17 %) of the population, ``pop_18_64`` the rest.
+Districts: west (x < 100) and east. Both facilities are existing and ``illustrative``.
+
+Tests that need more (a planned facility, an unknown capacity, a bridge) add it to a copy of this
+town in the test itself, so the base answers stay the ones computed in the tests by hand.
 """
 
 from __future__ import annotations
@@ -40,32 +44,30 @@ from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 from shapely.geometry import LineString, Point, box
 
-from planner.config import DISPLAY_CRS
 from planner.model import Town, TownMeta
 
 CRS = "EPSG:32634"
-X0 = 577_000.0
-Y0 = 6_049_000.0
-TINY_POPULATION = 1168
+X0 = 576_000.0
+Y0 = 6_050_000.0
+TINY_POPULATION = 1000
+
+TOWN_TOML_KEYS = (
+    "name",
+    "name_ru",
+    "population",
+    "population_year",
+    "population_source",
+    "crs",
+    "size_class",
+    "attribution",
+    "default_norms",
+)
 
 
-def _xy(x: float, y: float) -> tuple[float, float]:
+def _p(x: float, y: float) -> tuple[float, float]:
     return (X0 + x, Y0 + y)
-
-
-def _box(x1: float, y1: float, x2: float, y2: float):
-    return box(X0 + x1, Y0 + y1, X0 + x2, Y0 + y2)
-
-
-def _line(*points: tuple[float, float]) -> LineString:
-    return LineString([_xy(x, y) for x, y in points])
-
-
-def _frame(rows: list[dict[str, object]]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs=CRS)
 
 
 def tiny_meta(**overrides: object) -> TownMeta:
@@ -74,197 +76,142 @@ def tiny_meta(**overrides: object) -> TownMeta:
         name="Tiny",
         name_ru="Крошечный",
         population=TINY_POPULATION,
-        population_year=2024,
-        population_source="synthetic test town",
+        population_year=2025,
+        population_source="test fixture",
         crs=CRS,
         size_class="small",
-        attribution="© OpenStreetMap contributors, ODbL 1.0; synthetic test data",
+        attribution="test fixture, no real data",
         default_norms="sp42_small_town",
     )
     return replace(meta, **overrides)  # type: ignore[arg-type]
 
 
+def tiny_town_toml(meta: TownMeta | None = None) -> str:
+    """Return the ``town.toml`` text of the tiny town (or of ``meta``)."""
+    meta = tiny_meta() if meta is None else meta
+    lines = []
+    for key in TOWN_TOML_KEYS:
+        value = getattr(meta, key)
+        # JSON string escapes are valid TOML basic-string escapes.
+        lines.append(
+            f"{key} = {value if isinstance(value, int) else json.dumps(value, ensure_ascii=False)}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def tiny_layers() -> dict[str, gpd.GeoDataFrame]:
+    """Return every layer of the tiny town in EPSG:32634 (the one definition)."""
+    streets = []
+    n = 0
+    for k in (0, 100, 200):
+        for a in (0, 100):
+            n += 1
+            streets.append(
+                (f"S{n}", "residential", f"Line {k}", LineString([_p(k, a), _p(k, a + 100)]))
+            )
+            n += 1
+            streets.append(
+                (f"S{n}", "residential", f"Row {k}", LineString([_p(a, k), _p(a + 100, k)]))
+            )
+    streets_gdf = gpd.GeoDataFrame(
+        {
+            "id": [s[0] for s in streets],
+            "kind": [s[1] for s in streets],
+            "name": [s[2] for s in streets],
+            "provenance": "modelled",
+        },
+        geometry=[s[3] for s in streets],
+        crs=CRS,
+    )
+    cells = [
+        (0, 0, 100, "west"),
+        (100, 0, 200, "east"),
+        (0, 100, 300, "west"),
+        (100, 100, 400, "east"),
+    ]
+    residential = gpd.GeoDataFrame(
+        {
+            "id": [f"R{i + 1}" for i in range(4)],
+            "population": [c[2] for c in cells],
+            "housing": ["apartment", "mixed", "low_rise", "apartment"],
+            "district": [c[3] for c in cells],
+            "provenance": "modelled",
+            "pop_0_6": [int(c[2] * 0.07) for c in cells],
+            "pop_7_17": [int(c[2] * 0.13) for c in cells],
+            "pop_18_64": [
+                c[2] - int(c[2] * 0.07) - int(c[2] * 0.13) - int(c[2] * 0.17) for c in cells
+            ],
+            "pop_65_plus": [int(c[2] * 0.17) for c in cells],
+        },
+        geometry=[box(*_p(x + 10, y + 10), *_p(x + 90, y + 90)) for x, y, _, _ in cells],
+        crs=CRS,
+    )
+    facilities = gpd.GeoDataFrame(
+        {
+            "id": ["F1", "F2"],
+            "service": ["school", "kindergarten"],
+            "name": ["School 1", "Kindergarten 2"],
+            "name_ru": ["Школа 1", "Детский сад 2"],
+            "address": ["Line 0, 1", "Line 200, 2"],
+            "capacity": [100.0, 40.0],
+            "capacity_basis": ["estimate", "estimate"],
+            "status": ["existing", "existing"],
+            "provenance": ["illustrative", "illustrative"],
+            "source": ["test fixture", "test fixture"],
+        },
+        geometry=[Point(_p(0, 0)), Point(_p(200, 200))],
+        crs=CRS,
+    )
+    boundary = gpd.GeoDataFrame(
+        {"id": ["B"], "name": ["Tiny"], "provenance": ["modelled"], "source": ["test fixture"]},
+        geometry=[box(*_p(-50, -50), *_p(250, 250))],
+        crs=CRS,
+    )
+    districts = gpd.GeoDataFrame(
+        {
+            "id": ["west", "east"],
+            "name": ["West", "East"],
+            "name_ru": ["Запад", "Восток"],
+            "provenance": "modelled",
+        },
+        geometry=[box(*_p(-50, -50), *_p(100, 250)), box(*_p(100, -50), *_p(250, 250))],
+        crs=CRS,
+    )
+    water = gpd.GeoDataFrame(
+        {"id": ["w1"], "name": ["Stream"], "provenance": ["modelled"]},
+        geometry=[box(*_p(-40, -50), *_p(-20, 250))],
+        crs=CRS,
+    )
+    rail = gpd.GeoDataFrame(
+        {"id": ["l1"], "name": ["Railway"], "provenance": ["modelled"]},
+        geometry=[LineString([_p(-50, 230), _p(250, 230)])],
+        crs=CRS,
+    )
+    return {
+        "streets": streets_gdf,
+        "residential": residential,
+        "facilities": facilities,
+        "boundary": boundary,
+        "districts": districts,
+        "water": water,
+        "rail": rail,
+    }
+
+
 def make_tiny_town(folder: Path | None = None) -> Town:
-    """Build the tiny town drawn in the module docstring (every layer present, EPSG:32634)."""
-    boundary = _frame(
-        [
-            {
-                "id": "b1",
-                "name": "Tiny",
-                "provenance": "verified",
-                "source": "test",
-                "geometry": _box(0, 0, 600, 400),
-            }
-        ]
-    )
-    districts = _frame(
-        [
-            {
-                "id": "west",
-                "name": "West",
-                "name_ru": "Запад",
-                "provenance": "modelled",
-                "geometry": _box(0, 0, 300, 400),
-            },
-            {
-                "id": "east",
-                "name": "East",
-                "name_ru": "Восток",
-                "provenance": "modelled",
-                "geometry": _box(300, 0, 600, 400),
-            },
-        ]
-    )
-    residential = _frame(
-        [
-            _block("r1", "apartment", "west", 800, (120, 120, 280, 280)),
-            _block("r2", "low_rise", "west", 64, (10, 120, 90, 280)),
-            _block("r3", "mixed", "east", 256, (320, 120, 480, 280)),
-            _block("r4", "low_rise", "east", 48, (520, 120, 580, 280)),
-        ]
-    )
-    residential["population"] = residential["population"].astype("int64")
-    facilities = _frame(
-        [
-            _facility("f1", "kindergarten", "Kindergarten No. 1", "Детский сад № 1", (200, 110),
-                      120.0, "existing", "verified"),
-            _facility("f2", "school", "School No. 1", "Школа № 1", (400, 110), 600.0,
-                      "existing", "verified"),
-            _facility("f3", "polyclinic", "Polyclinic", "Поликлиника", (150, 290), None,
-                      "existing", "approximate"),
-            _facility("f4", "library", "Town Library", "Городская библиотека", (560, 300),
-                      20000.0, "planned", "modelled"),
-        ]
-    )  # fmt: skip
-    streets = _frame(
-        [
-            _street("s1", "residential", "Lenina St", _line((0, 100), (290, 100))),
-            _street("s2", "bridge", "Lenina Bridge", _line((290, 100), (310, 100))),
-            _street("s3", "residential", "Lenina St", _line((310, 100), (600, 100))),
-            _street("s4", "primary", "Gagarina St", _line((100, 0), (100, 400))),
-            _street("s5", "residential", "Sovetskaya St", _line((500, 0), (500, 400))),
-            _street("s6", "footway", "", _line((0, 300), (290, 300))),
-        ]
-    )
-    water = _frame(
-        [
-            {
-                "id": "w1",
-                "name": "Pissa",
-                "provenance": "approximate",
-                "geometry": _box(290, 0, 310, 400),
-            }
-        ]
-    )
-    rail = _frame(
-        [
-            {
-                "id": "l1",
-                "name": "Kaliningrad - Chernyshevskoye",
-                "provenance": "approximate",
-                "geometry": _line((0, 20), (600, 20)),
-            }
-        ]
-    )
+    """Build the tiny town from ``tiny_layers()`` in memory (no files; EPSG:32634)."""
+    layers = tiny_layers()
     return Town(
         folder=folder if folder is not None else Path("tiny"),
         meta=tiny_meta(),
-        boundary=boundary,
-        residential=residential,
-        facilities=facilities,
-        streets=streets,
-        water=water,
-        rail=rail,
-        districts=districts,
+        warnings=(),
+        **{name: frame.reset_index(drop=True) for name, frame in layers.items()},
     )
 
 
 def with_facilities(town: Town, facilities: gpd.GeoDataFrame) -> Town:
     """Return a copy of ``town`` with another facilities layer."""
     return replace(town, facilities=facilities)
-
-
-def write_town_folder(town: Town, folder: Path) -> Path:
-    """Write ``town`` as a town folder (``town.toml`` plus GeoJSON in EPSG:4326); return it.
-
-    Empty optional layers are not written.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = []
-    for key in (
-        "name",
-        "name_ru",
-        "population",
-        "population_year",
-        "population_source",
-        "crs",
-        "size_class",
-        "attribution",
-        "default_norms",
-    ):
-        value = getattr(town.meta, key)
-        # JSON string escapes are valid TOML basic-string escapes.
-        lines.append(f"{key} = {value if isinstance(value, int) else json.dumps(value)}")
-    (folder / "town.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    for name in ("boundary", "residential", "facilities", "streets", "water", "rail", "districts"):
-        frame = town.layer(name)
-        if len(frame):
-            frame.to_crs(DISPLAY_CRS).to_file(folder / f"{name}.geojson", driver="GeoJSON")
-    return folder
-
-
-def _block(
-    block_id: str,
-    housing: str,
-    district: str,
-    population: int,
-    extent: tuple[float, float, float, float],
-) -> dict[str, object]:
-    return {
-        "id": block_id,
-        "population": population,
-        "housing": housing,
-        "district": district,
-        "provenance": "modelled",
-        "source": "test",
-        "geometry": _box(*extent),
-    }
-
-
-def _facility(
-    facility_id: str,
-    service: str,
-    name: str,
-    name_ru: str,
-    xy: tuple[float, float],
-    capacity: float | None,
-    status: str,
-    provenance: str,
-) -> dict[str, object]:
-    return {
-        "id": facility_id,
-        "service": service,
-        "name": name,
-        "name_ru": name_ru,
-        "address": f"{facility_id} Test St",
-        "capacity": capacity,
-        "capacity_basis": "source" if capacity is not None else "unknown",
-        "status": status,
-        "provenance": provenance,
-        "source": "tiny town register",
-        "note": "",
-        "geometry": Point(_xy(*xy)),
-    }
-
-
-def _street(street_id: str, kind: str, name: str, geometry: LineString) -> dict[str, object]:
-    return {
-        "id": street_id,
-        "kind": kind,
-        "name": name,
-        "provenance": "modelled",
-        "geometry": geometry,
-    }
 
 
 MINI_NORMS_TOML = """\

@@ -29,14 +29,23 @@ def test_tiny_town_loads_in_metric_crs(tiny_town_dir: Path) -> None:
     town = load_town(tiny_town_dir, norms=load_norms())
     assert town.meta.population == 1000
     assert town.residential["population"].sum() == 1000
-    for name in ("boundary", "residential", "facilities", "streets", "districts"):
+    for name in ("boundary", "residential", "facilities", "streets", "districts", "water", "rail"):
         assert town.layer(name).crs == "EPSG:32634"
     # Street S1 runs 100 m north from the origin: the reprojection round trip keeps metres.
     s1 = town.streets.set_index("id").geometry["S1"]
     assert s1.length == pytest.approx(100.0, abs=0.01)
+    assert town.warnings == ()
+
+
+def test_absent_optional_layers_load_empty_with_the_contract_columns(tiny_town_dir: Path) -> None:
+    for name in ("water", "rail", "districts"):
+        (tiny_town_dir / f"{name}.geojson").unlink()
+    town = load_town(tiny_town_dir)
     assert town.water.empty
     assert list(town.water.columns) == ["id", "name", "provenance", "geometry"]
-    assert town.warnings == ()
+    assert town.rail.empty
+    assert list(town.districts.columns) == ["id", "name", "name_ru", "provenance", "geometry"]
+    assert town.districts.crs == "EPSG:32634"
 
 
 def test_unknown_layer_name_lists_valid_ones(tiny_town: object) -> None:

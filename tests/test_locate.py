@@ -25,13 +25,13 @@ def town():
 @pytest.mark.parametrize(
     ("x", "y", "expected"),
     [
-        (200, 200, "r1"),  # centre of r1 (120-280 x 120-280)
-        (50, 150, "r2"),
-        (400, 250, "r3"),
-        (550, 130, "r4"),
-        (121, 279, "r1"),  # just inside a corner
-        (300, 200, None),  # the river between r1 and r3
-        (200, 50, None),  # south of every block
+        (50, 50, "R1"),  # centre of R1 (10-90 x 10-90)
+        (150, 50, "R2"),
+        (50, 150, "R3"),
+        (150, 150, "R4"),
+        (11, 89, "R1"),  # just inside a corner
+        (100, 50, None),  # on street Line 100, between R1 and R2
+        (-30, 100, None),  # in the stream, west of every block
     ],
 )
 def test_unit_at_finds_the_block_under_the_point(town, x, y, expected):
@@ -39,14 +39,14 @@ def test_unit_at_finds_the_block_under_the_point(town, x, y, expected):
 
 
 def test_unit_at_tolerance_catches_clicks_on_the_outline(town):
-    assert unit_at(town, *_lonlat(200, 283)) is None
-    assert unit_at(town, *_lonlat(200, 283), tolerance_m=5.0) == "r1"
+    assert unit_at(town, *_lonlat(50, 93)) is None  # 3 m north of R1's edge at y = 90
+    assert unit_at(town, *_lonlat(50, 93), tolerance_m=5.0) == "R1"
     assert unit_at(town, float("nan"), 54.0) is None
 
 
 def test_district_of_points(town):
     points = gpd.GeoSeries(
-        [Point(X0 + 50, Y0 + 150), Point(X0 + 550, Y0 + 150), Point(X0 + 5000, Y0)],
+        [Point(X0 + 50, Y0 + 150), Point(X0 + 150, Y0 + 150), Point(X0 + 5000, Y0)],
         crs=town.residential.crs,
     )
     assert district_of_points(points, town.districts) == ["west", "east", None]

@@ -24,6 +24,7 @@ from planner.maps.style import (
     escape_text,
     street_style,
 )
+from planner.model import Town
 from planner.norms import load_norms
 from planner.paths import PROJECT_ROOT
 from tests.factories import X0, Y0, make_tiny_town, with_facilities
@@ -38,9 +39,56 @@ def norms():
     return load_norms()
 
 
+def map_town() -> Town:
+    """The tiny town plus what only the map tests need.
+
+    A polyclinic F3 of unknown capacity at (0, 200), a planned library F4 of 1,500 reader seats
+    at (200, 0), and two street kinds that are styled apart: S1 (Line 0, south half) a footway,
+    S2 (Row 0, west half) a bridge. None of it changes a distance: kinds only style the map.
+    """
+    town = make_tiny_town()
+    base = town.facilities.iloc[0]
+    extra = gpd.GeoDataFrame(
+        [
+            base.to_dict()
+            | {
+                "id": "F3",
+                "service": "polyclinic",
+                "name": "Polyclinic",
+                "name_ru": "Поликлиника",
+                "address": "Line 0, 3",
+                "capacity": None,
+                "capacity_basis": "unknown",
+                "provenance": "verified",
+                "source": "town register",
+                "geometry": Point(X0, Y0 + 200),
+            },
+            base.to_dict()
+            | {
+                "id": "F4",
+                "service": "library",
+                "name": "Town Library",
+                "name_ru": "Городская библиотека",
+                "address": "Row 0, 4",
+                "capacity": 1500.0,
+                "status": "planned",
+                "geometry": Point(X0 + 200, Y0),
+            },
+        ],
+        crs=town.facilities.crs,
+    )
+    facilities = gpd.GeoDataFrame(
+        [*town.facilities.to_dict("records"), *extra.to_dict("records")], crs=town.facilities.crs
+    )
+    streets = town.streets.copy()
+    streets.loc[streets["id"] == "S1", "kind"] = "footway"
+    streets.loc[streets["id"] == "S2", "kind"] = "bridge"
+    return replace(with_facilities(town, facilities), streets=streets)
+
+
 @pytest.fixture(scope="module")
 def tiny_html(norms) -> str:
-    return build_map(make_tiny_town(), norms=norms).get_root().render()
+    return build_map(map_town(), norms=norms).get_root().render()
 
 
 def _js_string_after(html: str, prefix: str) -> str:
@@ -82,7 +130,7 @@ def test_every_script_and_stylesheet_is_local(tiny_html):
 
 
 def test_asset_base_url_moves_every_asset():
-    html = build_map(make_tiny_town(), asset_base_url="file:///opt/vendor/").get_root().render()
+    html = build_map(map_town(), asset_base_url="file:///opt/vendor/").get_root().render()
     urls = re.findall(r'(?:src|href)="([^"]*)"', html)
     assert urls
     assert all(url.startswith("file:///opt/vendor/") for url in urls)
@@ -99,7 +147,7 @@ def test_icon_image_path_is_set_before_any_layer(tiny_html):
 
 
 def test_online_basemap_is_an_optional_layer_off_by_default():
-    html = build_map(make_tiny_town(), online_basemap=True).get_root().render()
+    html = build_map(map_town(), online_basemap=True).get_root().render()
     assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
     assert "OpenStreetMap (online)" in _overlay_names(html)
     tile_layer = re.search(r"var (tile_layer_\w+) = L\.tileLayer", html)
@@ -153,7 +201,7 @@ def test_feature_counts_match_the_town(tiny_html):
 
 
 def test_absent_optional_layers_are_not_drawn(norms):
-    town = make_tiny_town()
+    town = map_town()
     empty = town.water.iloc[0:0]
     bare = replace(town, water=empty, rail=town.rail.iloc[0:0], districts=town.districts.iloc[0:0])
     names = _overlay_names(build_map(bare, norms=norms).get_root().render())
@@ -164,14 +212,14 @@ def test_absent_optional_layers_are_not_drawn(norms):
 
 
 def test_facility_marker_is_at_the_reprojected_point(tiny_html):
-    lon, lat = TO_LONLAT.transform(X0 + 200, Y0 + 110)  # f1, the kindergarten
+    lon, lat = TO_LONLAT.transform(X0 + 200, Y0 + 200)  # F2, the kindergarten
     assert f"[{round(lat, 6)}, {round(lon, 6)}]" in tiny_html
 
 
 def test_map_fits_the_boundary():
-    fmap = build_map(make_tiny_town())
+    fmap = build_map(map_town())
     (south, west), (north, east) = fmap.get_bounds()
-    corners = [TO_LONLAT.transform(X0 + x, Y0 + y) for x in (0, 600) for y in (0, 400)]
+    corners = [TO_LONLAT.transform(X0 + x, Y0 + y) for x in (-50, 250) for y in (-50, 250)]
     assert west == pytest.approx(min(c[0] for c in corners), abs=1e-6)
     assert east == pytest.approx(max(c[0] for c in corners), abs=1e-6)
     assert south == pytest.approx(min(c[1] for c in corners), abs=1e-6)
@@ -181,7 +229,8 @@ def test_map_fits_the_boundary():
 def test_population_density_by_hand():
     town = make_tiny_town()
     density = population_density_per_ha(town.residential)
-    assert list(density) == pytest.approx([312.5, 50.0, 100.0, 50.0])
+    # 100, 200, 300 and 400 residents on 0.64 ha each.
+    assert list(density) == pytest.approx([156.25, 312.5, 468.75, 625.0])
     with pytest.raises(PlannerError):
         population_density_per_ha(town.residential.to_crs("EPSG:4326"))
 
@@ -193,8 +242,8 @@ def test_blocks_are_coloured_by_density_class(tiny_html):
     assert colormap(50.0).startswith("#fd8d3c")  # 50-100
     assert colormap(10.0).startswith("#ffffb2")  # 0-25
     fills = re.findall(r'"fillColor": "(#[0-9a-f]{6})(?:ff)?", "fillOpacity": 0\.75', tiny_html)
-    # folium merges identical styles: r2 and r4 (both 50/ha) share one entry.
-    assert sorted(fills) == ["#bd0026", "#f03b20", "#fd8d3c"]
+    # R1 (156.25/ha) is 100-200; folium merges the identical styles of R2-R4 (all >= 200).
+    assert sorted(fills) == ["#bd0026", "#f03b20"]
 
 
 def test_streets_are_styled_by_kind_and_bridges_stand_out(tiny_html):
@@ -203,8 +252,8 @@ def test_streets_are_styled_by_kind_and_bridges_stand_out(tiny_html):
     assert street_style("footway") == STREET_STYLES["footway"]
     assert street_style("no_such_kind") == DEFAULT_STREET
     assert BRIDGE_STYLE.weight_px > max(s.weight_px for s in STREET_STYLES.values())
-    assert '"color": "#111111"' in tiny_html  # the tiny town's bridge s2
-    assert '"dashArray": "4 3"' in tiny_html  # its footway s6
+    assert '"color": "#111111"' in tiny_html  # the bridge S2
+    assert '"dashArray": "4 3"' in tiny_html  # the footway S1
 
 
 # --- text: escaping, popups, legend, attribution ------------------------------------------------
@@ -217,7 +266,7 @@ def test_escape_text_covers_html_and_template_literals():
 
 
 def test_data_text_is_escaped_everywhere(norms):
-    town = make_tiny_town()
+    town = map_town()
     facilities = town.facilities.copy()
     facilities.loc[0, "name"] = XSS_NAME
     facilities.loc[0, "name_ru"] = "`${alert(2)}`"
@@ -243,13 +292,13 @@ def test_data_text_is_escaped_everywhere(norms):
 
 def test_popup_shows_every_field_with_capacity_unit(tiny_html):
     for text in (
-        "Kindergarten No. 1",
-        "Детский сад № 1",
-        "f1 Test St",
-        "120 places",
-        "verified",
-        "tiny town register",
-        "20,000 reader seats",  # f4, the library
+        "Kindergarten 2",
+        "Детский сад 2",
+        "Line 200, 2",
+        "40 places",
+        "illustrative",
+        "test fixture",
+        "1,500 reader seats",  # F4, the library
     ):
         assert text in tiny_html, text
     for field in ("Name", "Name (Russian)", "Address", "Capacity", "Provenance", "Source"):
@@ -257,21 +306,21 @@ def test_popup_shows_every_field_with_capacity_unit(tiny_html):
 
 
 def test_unknown_capacity_and_missing_norms():
-    html = build_map(make_tiny_town()).get_root().render()
+    html = build_map(map_town()).get_root().render()
     popup = html[html.index("Polyclinic</b>") :]
     assert "<td>unknown</td>" in popup[: popup.index("</table>")]
-    assert "120</td>" in html  # no unit without a norm set
+    assert "<td>40 (estimate)</td>" in html  # no unit without a norm set
     assert "#7f7f7f" in _legend(html)  # services of unknown category are grey
 
 
 def test_russian_labels(norms):
-    html = build_map(make_tiny_town(), labels="ru", norms=norms).get_root().render()
+    html = build_map(map_town(), labels="ru", norms=norms).get_root().render()
     names = _overlay_names(html)
     assert "Улицы" in names
     assert "Детский сад" in names
     assert "Поликлиника" in names
-    assert "120 мест" in html
-    assert "20\u00a0000 читательских мест" in html  # a no-break space between thousands
+    assert "40 мест" in html
+    assert "1\u00a0500 читательских мест" in html  # a no-break space between thousands
     assert "<td>неизвестно</td>" in html
     # Statuses and provenance are words of the language, not the data's keys.
     assert "<td>проверено</td>" in html
@@ -285,11 +334,11 @@ def test_russian_labels(norms):
 
 
 def test_legend_lists_exactly_the_services_drawn(norms):
-    town = make_tiny_town()
+    town = map_town()
     legend = _legend(build_map(town, norms=norms).get_root().render())
     assert set(re.findall(r'data-service="([^"]+)"', legend)) == TINY_SERVICES
     assert "Kindergarten (1)" in legend
-    assert "dashed outline: planned" in legend  # f4 is planned
+    assert "dashed outline: planned" in legend  # F4 is planned
     assert [label for label, _ in density_classes("en")] == [
         "0–25",
         "25–50",
@@ -303,8 +352,8 @@ def test_legend_lists_exactly_the_services_drawn(norms):
 
     # Two more kindergartens and no library: the legend follows the data.
     facilities = town.facilities[town.facilities["service"] != "library"].copy()
-    extra = facilities.iloc[[0, 0]].copy()
-    extra["id"] = ["f5", "f6"]
+    extra = facilities[facilities["service"] == "kindergarten"].iloc[[0, 0]].copy()
+    extra["id"] = ["F5", "F6"]
     extra["geometry"] = gpd.GeoSeries([Point(X0 + 50, Y0 + 50), Point(X0 + 60, Y0 + 50)])
     facilities = gpd.GeoDataFrame(
         [*facilities.to_dict("records"), *extra.to_dict("records")], crs=facilities.crs
@@ -319,7 +368,7 @@ def test_legend_lists_exactly_the_services_drawn(norms):
 
 def test_attribution_is_on_the_map(tiny_html):
     attribution = _js_string_after(tiny_html, "attributionControl.addAttribution(")
-    assert attribution == "© OpenStreetMap contributors, ODbL 1.0; synthetic test data"
+    assert attribution == "test fixture, no real data"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,7 +379,7 @@ def test_attribution_is_on_the_map(tiny_html):
 def tiny_analysis(norms):
     from planner.analysis import analyze_town
 
-    return analyze_town(make_tiny_town(), norms)
+    return analyze_town(map_town(), norms)
 
 
 def _analysis_html(analysis, **kwargs) -> str:
@@ -392,7 +441,7 @@ def test_analysis_popup_shows_load_and_served_residents(tiny_analysis):
 def test_analysis_map_in_russian_and_escaped(norms):
     from planner.analysis import analyze_town
 
-    town = make_tiny_town()
+    town = map_town()
     facilities = town.facilities.copy()
     facilities["name"] = XSS_NAME
     facilities["name_ru"] = XSS_NAME
