@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 import shapely
 from scipy import sparse
 
@@ -161,14 +160,3 @@ def _reachable_segments(
     pieces.append(np.stack([xb[part_b], xb[part_b] + (xa - xb)[part_b] * frac_b[part_b, None]], 1))
     total_m = float(length_m[whole].sum() + reach_a[part_a].sum() + reach_b[part_b].sum())
     return np.concatenate(pieces, axis=0), total_m
-
-
-def catchment_table(catchments: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Return catchment areas in hectares per facility (for tables and CSV)."""
-    return pd.DataFrame(
-        {
-            "facility_id": catchments["facility_id"].to_numpy(),
-            "area_ha": catchments.geometry.area.to_numpy() / 10_000.0,
-            "reachable_street_m": catchments["reachable_street_m"].to_numpy(),
-        }
-    )

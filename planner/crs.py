@@ -34,22 +34,6 @@ def require_projected(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str) -> Non
         raise CrsError(msg)
 
 
-def require_same_crs(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame, what_a: str, what_b: str) -> None:
-    """Raise unless two frames share one CRS.
-
-    Raises
-    ------
-    CrsError
-        If the CRSs differ; the message names both.
-    """
-    if a.crs != b.crs:
-        msg = (
-            f"{what_a} is in {a.crs} but {what_b} is in {b.crs}. "
-            f"Reproject one with .to_crs(...) so both use the same CRS."
-        )
-        raise CrsError(msg)
-
-
 def to_display_crs(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return a copy of ``frame`` in lon/lat (EPSG:4326) for maps and CSV columns."""
     return frame.to_crs(DISPLAY_CRS)

@@ -40,15 +40,6 @@ class TownSummary:
     modelled_population_share: float
 
     @property
-    def provenance_shares(self) -> dict[str, dict[str, float]]:
-        """Per layer, the share of features of each provenance (each layer sums to 1)."""
-        return {
-            layer: {p: n / total for p, n in counts.items()}
-            for layer, counts in self.provenance_counts.items()
-            if (total := sum(counts.values()))
-        }
-
-    @property
     def overall_provenance_shares(self) -> dict[str, float]:
         """Share of all features of each provenance, summed over layers."""
         totals: Counter[str] = Counter()

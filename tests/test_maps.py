@@ -1,4 +1,8 @@
-"""The town map, rendered to HTML without a browser: local assets, layers, escaping, legend."""
+"""The analysis map, rendered to HTML without a browser: local assets, layers, escaping, legend.
+
+``build_analysis_map`` is the one map builder (the dashboard's map page); the town-wide view
+(``service=None``) draws every facility by service, which most tests here check.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +18,12 @@ from shapely.geometry import Point
 
 from planner.errors import PlannerError
 from planner.maps.assets import LOCAL_ASSETS, AssetUrls, require_vendor_files, vendor_files
-from planner.maps.base import build_map, population_density_per_ha
+from planner.analysis import analyze_town
+from planner.maps.analysis import build_analysis_map
 from planner.maps.style import (
     BRIDGE_STYLE,
     DEFAULT_STREET,
     STREET_STYLES,
-    density_classes,
-    density_colormap,
     escape_text,
     street_style,
 )
@@ -86,9 +89,15 @@ def map_town() -> Town:
     return replace(with_facilities(town, facilities), streets=streets)
 
 
+def _town_map(town: Town, **options: object) -> str:
+    """The rendered town-wide analysis map (every service) of ``town``."""
+    analysis = analyze_town(town, load_norms())
+    return build_analysis_map(analysis, service=None, **options).get_root().render()  # type: ignore[arg-type]
+
+
 @pytest.fixture(scope="module")
-def tiny_html(norms) -> str:
-    return build_map(map_town(), norms=norms).get_root().render()
+def tiny_html() -> str:
+    return _town_map(map_town())
 
 
 def _js_string_after(html: str, prefix: str) -> str:
@@ -130,7 +139,7 @@ def test_every_script_and_stylesheet_is_local(tiny_html):
 
 
 def test_asset_base_url_moves_every_asset():
-    html = build_map(map_town(), asset_base_url="file:///opt/vendor/").get_root().render()
+    html = _town_map(map_town(), asset_base_url="file:///opt/vendor/")
     urls = re.findall(r'(?:src|href)="([^"]*)"', html)
     assert urls
     assert all(url.startswith("file:///opt/vendor/") for url in urls)
@@ -147,7 +156,7 @@ def test_icon_image_path_is_set_before_any_layer(tiny_html):
 
 
 def test_online_basemap_is_an_optional_layer_off_by_default():
-    html = build_map(map_town(), online_basemap=True).get_root().render()
+    html = _town_map(map_town(), online_basemap=True)
     assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
     assert "OpenStreetMap (online)" in _overlay_names(html)
     tile_layer = re.search(r"var (tile_layer_\w+) = L\.tileLayer", html)
@@ -181,9 +190,10 @@ def test_layer_control_lists_every_layer_and_service(tiny_html):
         "Town boundary",
         "Districts",
         "Water",
-        "Residential blocks (density)",
+        "Residential blocks: walking network",
         "Railway",
         "Streets",
+        "Gap zones",
         "Kindergarten",
         "School",
         "Polyclinic",
@@ -192,10 +202,11 @@ def test_layer_control_lists_every_layer_and_service(tiny_html):
 
 
 def test_feature_counts_match_the_town(tiny_html):
-    # 4 facilities as circle markers; 2 district labels; 6 GeoJSON layers.
+    # 4 facilities as circle markers; 2 district labels; 7 GeoJSON layers (boundary,
+    # districts, water, blocks, railway, streets, gap zones).
     assert tiny_html.count("L.circleMarker(") == 4
     assert tiny_html.count("L.marker(") == 2
-    assert tiny_html.count("L.geoJson(") == 6
+    assert tiny_html.count("L.geoJson(") == 7
     assert "folium.Icon" not in tiny_html
     assert "AwesomeMarkers" not in tiny_html
 
@@ -204,7 +215,7 @@ def test_absent_optional_layers_are_not_drawn(norms):
     town = map_town()
     empty = town.water.iloc[0:0]
     bare = replace(town, water=empty, rail=town.rail.iloc[0:0], districts=town.districts.iloc[0:0])
-    names = _overlay_names(build_map(bare, norms=norms).get_root().render())
+    names = _overlay_names(_town_map(bare))
     assert "Water" not in names
     assert "Railway" not in names
     assert "Districts" not in names
@@ -217,33 +228,13 @@ def test_facility_marker_is_at_the_reprojected_point(tiny_html):
 
 
 def test_map_fits_the_boundary():
-    fmap = build_map(map_town())
+    fmap = build_analysis_map(analyze_town(map_town(), load_norms()), service=None)
     (south, west), (north, east) = fmap.get_bounds()
     corners = [TO_LONLAT.transform(X0 + x, Y0 + y) for x in (-50, 250) for y in (-50, 250)]
     assert west == pytest.approx(min(c[0] for c in corners), abs=1e-6)
     assert east == pytest.approx(max(c[0] for c in corners), abs=1e-6)
     assert south == pytest.approx(min(c[1] for c in corners), abs=1e-6)
     assert north == pytest.approx(max(c[1] for c in corners), abs=1e-6)
-
-
-def test_population_density_by_hand():
-    town = make_tiny_town()
-    density = population_density_per_ha(town.residential)
-    # 100, 200, 300 and 400 residents on 0.64 ha each.
-    assert list(density) == pytest.approx([156.25, 312.5, 468.75, 625.0])
-    with pytest.raises(PlannerError):
-        population_density_per_ha(town.residential.to_crs("EPSG:4326"))
-
-
-def test_blocks_are_coloured_by_density_class(tiny_html):
-    colormap = density_colormap()
-    assert colormap(312.5).startswith("#bd0026")  # >= 200 per ha
-    assert colormap(100.0).startswith("#f03b20")  # 100-200
-    assert colormap(50.0).startswith("#fd8d3c")  # 50-100
-    assert colormap(10.0).startswith("#ffffb2")  # 0-25
-    fills = re.findall(r'"fillColor": "(#[0-9a-f]{6})(?:ff)?", "fillOpacity": 0\.75', tiny_html)
-    # R1 (156.25/ha) is 100-200; folium merges the identical styles of R2-R4 (all >= 200).
-    assert sorted(fills) == ["#bd0026", "#f03b20"]
 
 
 def test_streets_are_styled_by_kind_and_bridges_stand_out(tiny_html):
@@ -274,7 +265,7 @@ def test_data_text_is_escaped_everywhere(norms):
     districts = town.districts.copy()
     districts.loc[0, "name"] = "<b onmouseover=alert(4)>West</b>"
     town = replace(with_facilities(town, facilities), districts=districts)
-    html = build_map(town, norms=norms).get_root().render()
+    html = _town_map(town)
 
     assert XSS_NAME not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html  # popup and tooltip
@@ -305,16 +296,29 @@ def test_popup_shows_every_field_with_capacity_unit(tiny_html):
         assert f'<th class="planner-popup-key">{field}</th>' in tiny_html
 
 
-def test_unknown_capacity_and_missing_norms():
-    html = build_map(map_town()).get_root().render()
+def test_unknown_capacity_and_a_service_the_norms_do_not_know():
+    town = map_town()
+    odd = town.facilities.iloc[[0]].copy()
+    odd["id"] = ["F9"]
+    odd["service"] = ["observatory"]
+    odd["name"] = ["Star tower"]
+    odd["capacity"] = [35.0]
+    odd["capacity_basis"] = ["estimate"]
+    facilities = gpd.GeoDataFrame(
+        [*town.facilities.to_dict("records"), *odd.to_dict("records")], crs=town.facilities.crs
+    )
+    html = _town_map(with_facilities(town, facilities))
     popup = html[html.index("Polyclinic</b>") :]
     assert "<td>unknown</td>" in popup[: popup.index("</table>")]
-    assert "<td>40 (estimate)</td>" in html  # no unit without a norm set
+    assert "<td>40 places (estimate)</td>" in html  # the kindergarten, with its unit
+    star = html[html.index("Star tower</b>") :]
+    assert "<td>35 (estimate)</td>" in star[: star.index("</table>")]  # no unit: not in the norms
+    assert "Observatory" in _overlay_names(html)  # the key in words
     assert "#7f7f7f" in _legend(html)  # services of unknown category are grey
 
 
 def test_russian_labels(norms):
-    html = build_map(map_town(), labels="ru", norms=norms).get_root().render()
+    html = _town_map(map_town(), labels="ru")
     names = _overlay_names(html)
     assert "Улицы" in names
     assert "Детский сад" in names
@@ -329,24 +333,15 @@ def test_russian_labels(norms):
     assert "<td>existing</td>" not in html
     legend = _legend(html)
     assert "Легенда" in legend
-    assert "Жителей на гектар" in legend
     assert '<span class="planner-district-label">Запад</span>' in _div_icon_htmls(html)
 
 
 def test_legend_lists_exactly_the_services_drawn(norms):
     town = map_town()
-    legend = _legend(build_map(town, norms=norms).get_root().render())
+    legend = _legend(_town_map(town))
     assert set(re.findall(r'data-service="([^"]+)"', legend)) == TINY_SERVICES
     assert "Kindergarten (1)" in legend
     assert "dashed outline: planned" in legend  # F4 is planned
-    assert [label for label, _ in density_classes("en")] == [
-        "0–25",
-        "25–50",
-        "50–100",
-        "100–200",
-        "≥ 200",
-    ]
-    assert all(label in legend for label, _ in density_classes("en"))
     assert "Bridge" in legend
     assert "Railway" in legend
 
@@ -358,7 +353,7 @@ def test_legend_lists_exactly_the_services_drawn(norms):
     facilities = gpd.GeoDataFrame(
         [*facilities.to_dict("records"), *extra.to_dict("records")], crs=facilities.crs
     )
-    html = build_map(with_facilities(town, facilities), norms=norms).get_root().render()
+    html = _town_map(with_facilities(town, facilities))
     legend = _legend(html)
     assert set(re.findall(r'data-service="([^"]+)"', legend)) == TINY_SERVICES - {"library"}
     assert "Kindergarten (3)" in legend

@@ -82,10 +82,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="measure coverage, provision and gaps; write a GeoPackage and CSV tables",
         description="Analyse walking access to every service (or one) and write the results.",
     )
-    _add_town_argument(analyze)
-    _add_norms_option(analyze)
-    _add_analysis_options(analyze)
-    _add_lang_option(analyze)
+    _add_analysis_command_options(analyze)
     analyze.add_argument(
         "--out", type=Path, required=True, help="output folder (created if missing)"
     )
@@ -96,10 +93,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="print what is missing: gap zones, overloaded facilities, missing services",
         description="Print the gap list as readable tables.",
     )
-    _add_town_argument(gaps)
-    _add_norms_option(gaps)
-    _add_analysis_options(gaps)
-    _add_lang_option(gaps)
+    _add_analysis_command_options(gaps)
     gaps.set_defaults(func=_cmd_gaps)
 
     explain = commands.add_parser(
@@ -119,6 +113,14 @@ def _build_parser() -> argparse.ArgumentParser:
     explain.set_defaults(func=_cmd_explain, include_planned=False)
     add_import_osm_parser(commands)
     return parser
+
+
+def _add_analysis_command_options(parser: argparse.ArgumentParser) -> None:
+    """Add the town, --norms, the analysis options and --lang (analyze and gaps)."""
+    _add_town_argument(parser)
+    _add_norms_option(parser)
+    _add_analysis_options(parser)
+    _add_lang_option(parser)
 
 
 def _add_analysis_options(parser: argparse.ArgumentParser) -> None:

@@ -107,8 +107,11 @@ def build_analysis_map(
         Interface language.
     focus
         Bounds to fit the view to (a gap zone, a district); default the whole town.
-    asset_base_url, online_basemap
-        As for ``planner.maps.base.build_map``.
+    asset_base_url
+        URL of the folder holding ``leaflet/`` and ``jquery/`` (``/app/static/vendor`` for the
+        Streamlit app; an export inlines the files instead).
+    online_basemap
+        Add OpenStreetMap tiles as an optional layer, off by default (needs the internet).
 
     Returns
     -------
@@ -146,7 +149,6 @@ def build_analysis_map(
             text,
             services=services_drawn,
             status_notes=notes,
-            density_classes=[],
             lines=legend_lines(town, text),
             sections=sections,
         )

@@ -1,6 +1,10 @@
-"""Interactive town maps (folium/Leaflet) that render offline.
+"""The offline town map's building blocks (folium/Leaflet): an empty map, the context layers.
 
-``build_map`` is the only place where layers are reprojected to lon/lat (EPSG:4326). Every map:
+``planner.maps.analysis.build_analysis_map`` builds the one map of the tool from these: the
+empty map with local assets (``new_map``), the layers under the blocks (boundary, districts,
+water), the line layers over them (railway, streets), facilities by service, the legend's
+line entries and the view. ``geojson_features`` is the only place where layers are reprojected
+to lon/lat (EPSG:4326). Every map:
 
 - loads Leaflet and jQuery from local URLs (``planner.maps.assets``), never a CDN, and has no tiles
   unless an online basemap is asked for, so the town's own layers are the basemap;
@@ -26,16 +30,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from planner.crs import require_projected, to_display_crs
-from planner.maps.assets import STATIC_VENDOR_URL, AssetUrls
+from planner.crs import to_display_crs
+from planner.maps.assets import AssetUrls
 from planner.maps.elements import (
-    Attribution,
     DrawnService,
     IconImagePath,
-    Legend,
     PlannerStyles,
     facility_popup,
-    legend_html,
 )
 from planner.maps.style import (
     BOUNDARY_COLOR,
@@ -49,12 +50,9 @@ from planner.maps.style import (
     WATER_COLOR,
     LineStyle,
     MapLabels,
-    density_classes,
-    density_colormap,
     escape_text,
     is_bridge,
     line_style_options,
-    map_text,
     street_style,
 )
 from planner.model import Town
@@ -65,86 +63,6 @@ if TYPE_CHECKING:
 
 LEGEND_PADDING_PX = (250, 10)
 """Initial-view padding (x, y) at the top left, in pixels: the legend's width."""
-
-
-def population_density_per_ha(residential: gpd.GeoDataFrame) -> pd.Series:
-    """Residents per hectare of each residential unit (0 where the area is 0).
-
-    Parameters
-    ----------
-    residential
-        Residential units in a metric CRS, with a ``population`` column.
-
-    Returns
-    -------
-    pandas.Series
-        Residents per hectare, aligned with ``residential``.
-
-    Raises
-    ------
-    CrsError
-        If ``residential`` is not in a projected CRS.
-    """
-    require_projected(residential, "residential layer")
-    area_ha = residential.geometry.area.to_numpy() / 10_000.0
-    population = pd.to_numeric(residential["population"], errors="coerce").fillna(0).to_numpy()
-    density = np.divide(
-        population, area_ha, out=np.zeros(len(area_ha), dtype=float), where=area_ha > 0
-    )
-    return pd.Series(density, index=residential.index, name="density_per_ha")
-
-
-def build_map(
-    town: Town,
-    *,
-    labels: MapLabels = "en",
-    norms: NormSet | None = None,
-    asset_base_url: str = STATIC_VENDOR_URL,
-    online_basemap: bool = False,
-) -> folium.Map:
-    """Build the interactive map of a town.
-
-    Parameters
-    ----------
-    town
-        A loaded town (layers in its metric CRS).
-    labels
-        Language of layer names, legend, popup fields and district labels.
-    norms
-        The norm set giving service labels, categories (marker colours) and capacity units;
-        without it services are shown by key, in grey, and capacities without a unit.
-    asset_base_url
-        URL of the folder holding ``leaflet/`` and ``jquery/`` (``/app/static/vendor`` for the
-        Streamlit app; an export inlines the files instead).
-    online_basemap
-        Add OpenStreetMap tiles as an optional layer, off by default (needs the internet).
-
-    Returns
-    -------
-    folium.Map
-        Overlays: boundary, districts, residential density, streets, water, railway and one
-        group per service drawn, in a layer control, with a legend and the attribution.
-    """
-    text = map_text(labels)
-    fmap = new_map(town, text, asset_base_url=asset_base_url, online_basemap=online_basemap)
-    add_context_layers(fmap, town, text, labels)
-    drew_residential = _add_residential(fmap, town, text)
-    add_line_layers(fmap, town, text)
-    drawn = add_facilities_by_service(fmap, town, text, labels, norms)
-
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    Legend(
-        legend_html(
-            text,
-            services=drawn,
-            status_notes=status_notes(town, text),
-            density_classes=density_classes(labels) if drew_residential else [],
-            lines=legend_lines(town, text),
-        )
-    ).add_to(fmap)
-    Attribution(town.meta.attribution).add_to(fmap)
-    fit_view(fmap, display_bounds(town))
-    return fmap
 
 
 def new_map(
@@ -258,52 +176,6 @@ def _add_districts(
             interactive=False,
         ).add_to(group)
     group.add_to(fmap)
-
-
-def _add_residential(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> bool:
-    """Draw blocks shaded by density; return whether any block was drawn."""
-    frame = town.residential
-    if frame.empty:
-        return False
-    density = population_density_per_ha(frame)
-    colormap = density_colormap()
-    properties = {
-        "id": frame["id"],
-        "population": pd.to_numeric(frame["population"], errors="coerce").round().astype("Int64"),
-        "density_per_ha": density.round(0),
-        "housing": frame["housing"],
-        "district": frame["district"],
-        "provenance": frame["provenance"],
-        "fill": [colormap(float(value)) for value in density],
-    }
-    group = folium.FeatureGroup(name=text["residential"])
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "color": "#7a5c3a",
-            "weight": 0.8,
-            "fillColor": feature["properties"]["fill"],
-            "fillOpacity": 0.75,
-        }
-
-    folium.GeoJson(
-        geojson_features(frame, properties),
-        name=text["residential"],
-        style_function=style,
-        tooltip=folium.GeoJsonTooltip(
-            fields=["id", "population", "density_per_ha", "housing", "district", "provenance"],
-            aliases=[
-                text["block"],
-                text["population"],
-                text["density"],
-                text["housing"],
-                text["district"],
-                text["provenance"],
-            ],
-        ),
-    ).add_to(group)
-    group.add_to(fmap)
-    return True
 
 
 def _add_named_layer(

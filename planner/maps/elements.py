@@ -81,7 +81,6 @@ def legend_html(
     *,
     services: Sequence[DrawnService],
     status_notes: Sequence[str],
-    density_classes: Sequence[tuple[str, str]],
     lines: Sequence[tuple[str, LineStyle]],
     sections: Sequence[tuple[str, Sequence[Swatch]]] = (),
 ) -> str:
@@ -95,8 +94,6 @@ def legend_html(
         The services drawn, in order; exactly these are listed.
     status_notes
         Notes on marker styles for facility statuses present (planned, closed).
-    density_classes
-        ``(range label, colour)`` of the residential density classes; empty to omit.
     lines
         ``(label, style)`` of the line layers drawn.
     sections
@@ -126,16 +123,6 @@ def legend_html(
             parts.append(
                 f'<div class="planner-legend-note">{escape_text("; ".join(status_notes))}</div>'
             )
-    if density_classes:
-        # One row of classes, each a swatch over its range: compact enough to leave the map free.
-        parts.append(_section(text["density"]))
-        parts.append('<div class="planner-density">')
-        parts.extend(
-            f'<div class="planner-density-class"><span class="planner-density-swatch" '
-            f'style="background:{color}"></span>{escape_text(label)}</div>'
-            for label, color in density_classes
-        )
-        parts.append("</div>")
     if lines:
         parts.append(_section(text["lines"]))
         parts.append('<div class="planner-legend-grid">')
@@ -189,10 +176,6 @@ class PlannerStyles(MacroElement):
                 border: 1px solid #555; flex: none; }
             .planner-swatch-circle { border-radius: 50%; width: 11px; border-color: #222; }
             .planner-swatch-line { flex: none; }
-            .planner-density { display: flex; gap: 2px; }
-            .planner-density-class { width: 44px; font-size: 10px; text-align: center;
-                white-space: nowrap; }
-            .planner-density-swatch { display: block; height: 10px; border: 1px solid #777; }
             .planner-legend-grid { display: grid; grid-template-columns: 1fr 1fr;
                 column-gap: 8px; }
             .planner-district-icon { background: none; border: none; }

@@ -1,4 +1,4 @@
-"""How maps look and read: colours, line styles, density classes, interface text, escaping.
+"""How maps look and read: colours, line styles, interface text, escaping.
 
 Pure data and small functions shared by ``planner.maps.base`` (layers) and ``planner.maps.elements``
 (legend and page elements); exports and static figures can use the same colours.
@@ -7,17 +7,13 @@ Pure data and small functions shared by ``planner.maps.base`` (layers) and ``pla
 from __future__ import annotations
 
 import html
-import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from branca.colormap import StepColormap
-
 from planner.presentation import catalogue
 from planner.presentation.catalogue import Lang
-from planner.presentation.words import fmt_number
 
 MapLabels = Lang
 
@@ -33,16 +29,6 @@ OTHER_CATEGORY_COLOR = "#7f7f7f"
 """Markers of services the norm set does not know (or when no norm set is given)."""
 
 CLOSED_FACILITY_COLOR = "#bdbdbd"
-
-DENSITY_BREAKS_PER_HA: tuple[float, ...] = (0.0, 25.0, 50.0, 100.0, 200.0)
-"""Lower bounds of the residential density classes, in residents per hectare.
-
-Fixed breaks (rather than quantiles) keep colours comparable between towns and scenarios:
-below 25/ha is detached housing, 100-200/ha mid-rise blocks, above 200/ha dense apartments.
-"""
-
-DENSITY_COLORS: tuple[str, ...] = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
-"""ColorBrewer YlOrRd, one colour per class of ``DENSITY_BREAKS_PER_HA``."""
 
 COORDINATE_DECIMALS = 6
 """Lon/lat decimals kept in the map (1e-6 deg is about 0.1 m): smaller pages, no visible change."""
@@ -148,40 +134,6 @@ def escape_text(value: object) -> str:
     """
     text = html.escape(str(value), quote=True)
     return text.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
-
-
-def density_colormap() -> StepColormap:
-    """Return the step colormap of residential density (residents per hectare).
-
-    Classes start at ``DENSITY_BREAKS_PER_HA``; values above the last break take the last
-    colour. Only the colour function is used: a branca colormap added to a map would make
-    st_folium load d3 from a CDN, so the legend is drawn by ``planner.maps.elements`` instead.
-    """
-    top = DENSITY_BREAKS_PER_HA[-1] * 2
-    return StepColormap(
-        list(DENSITY_COLORS),
-        index=[*DENSITY_BREAKS_PER_HA, top],
-        vmin=DENSITY_BREAKS_PER_HA[0],
-        vmax=top,
-        caption="Residents per hectare",
-    )
-
-
-def density_classes(labels: MapLabels) -> list[tuple[str, str]]:
-    """Return the legend entries of the density classes: ``(range label, colour)`` pairs.
-
-    Examples
-    --------
-    >>> density_classes("en")[:2]
-    [('0–25', '#ffffb2'), ('25–50', '#fecc5c')]
-    """
-
-    def fmt(value: float) -> str:
-        return fmt_number(value, labels)
-
-    ranges = [f"{fmt(lo)}–{fmt(hi)}" for lo, hi in itertools.pairwise(DENSITY_BREAKS_PER_HA)]
-    ranges.append(f"≥ {fmt(DENSITY_BREAKS_PER_HA[-1])}")
-    return list(zip(ranges, DENSITY_COLORS, strict=True))
 
 
 def is_bridge(kind: str) -> bool:
