@@ -289,3 +289,31 @@ def test_facility_name_is_text_on_every_page(tiny_dir: Path):
     script = _map_args(at)["script"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in script
     assert XSS not in script
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_overview_counts_poor_services_by_status_key(tiny_dir: Path, lang: str):
+    from planner.analysis import analyze_town
+    from planner.figures import summary_table
+    from planner.io import load_town
+
+    norms = load_norms()
+    statuses = summary_table(analyze_town(load_town(tiny_dir, norms=norms), norms))["status"]
+    at = _app(tiny_dir, lang=lang)
+    poor = at.metric[3]
+    assert poor.value == f"{int((statuses == 'poor').sum())} / {len(statuses)}"
+
+
+def test_the_towns_default_norm_set_is_the_dashboards_default(tiny_dir: Path):
+    toml = tiny_dir / "town.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(
+        text.replace('default_norms = "sp42_small_town"', 'default_norms = "fifteen_minute_city"'),
+        encoding="utf-8",
+    )
+    at = _app(tiny_dir)
+    assert at.session_state["norm_set"] == "fifteen_minute_city"
+    # The user's choice then stands for this folder.
+    at.selectbox(key="norm_set").set_value("sp42_small_town").run()
+    assert not at.exception
+    assert at.session_state["norm_set"] == "sp42_small_town"

@@ -12,9 +12,8 @@ import numpy as np
 import pandas as pd
 
 from planner.analysis import ServiceResult, TownAnalysis
-from planner.figures import district_figures, service_figures
+from planner.figures import district_figures, facility_districts, service_figures
 from planner.layers import LAYER_SPECS, MODELLED_PROVENANCES, PROVENANCES
-from planner.locate import district_of_points
 from planner.model import Town
 from planner.norms import NormSet
 from planner.presentation.views import residents_served_within
@@ -273,8 +272,8 @@ def facilities_table(
     if service is not None:
         keep &= fac["service"] == service
     if district is not None:
-        where = pd.Series(district_of_points(fac.geometry, town.districts), index=fac.index)
-        keep &= where == district
+        where = facility_districts(analysis)
+        keep &= fac["id"].astype(str).map(where) == district
     if real_only:
         keep &= fac["provenance"].isin(REAL_PROVENANCES)
     fac = fac[keep]
