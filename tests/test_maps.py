@@ -16,10 +16,10 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import Point
 
-from planner.errors import PlannerError
-from planner.maps.assets import LOCAL_ASSETS, AssetUrls, require_vendor_files, vendor_files
 from planner.analysis import analyze_town
+from planner.errors import PlannerError
 from planner.maps.analysis import build_analysis_map
+from planner.maps.assets import LOCAL_ASSETS, AssetUrls, require_vendor_files, vendor_files
 from planner.maps.style import (
     BRIDGE_STYLE,
     DEFAULT_STREET,
