@@ -49,7 +49,7 @@ def _no_internet() -> Iterator[None]:
 
 @pytest.fixture
 def tiny_town_dir(tmp_path: Path) -> Path:
-    """A writable copy of the tiny town folder (see tests/data/make_test_data.py)."""
+    """A writable copy of the tiny town folder (drawn in tests/factories.py)."""
     target = tmp_path / "tiny_town"
     shutil.copytree(TINY_TOWN_DIR, target)
     return target

@@ -314,7 +314,7 @@ TINY_EXPECTED_M = {
     "R3": {"W": (200, 300), "E": (300, 200), "S": (200, 300), "N": (300, 200)},
     "R4": {"W": (300, 200), "E": (400, 100), "S": (300, 200), "N": (400, 100)},
 }
-TINY_ORIGIN = (576_000.0, 6_050_000.0)  # tests/data/make_test_data.py
+TINY_ORIGIN = (576_000.0, 6_050_000.0)  # tests/factories.py: X0, Y0
 NOISE_M = 0.05
 
 

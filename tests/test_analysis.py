@@ -1,6 +1,6 @@
-"""Catchments, gaps, projects and the analysis orchestrator on the tiny town (hand-checked).
+"""The analysis orchestrator on the tiny town, by hand: figures, overloads, gaps, requirements.
 
-Tiny town (tests/data/make_test_data.py): a 3 x 3 street grid 100 m apart (1,200 m of street),
+Tiny town (tests/factories.py): a 3 x 3 street grid 100 m apart (1,200 m of street),
 school F1 (capacity 100) on the corner node (0, 0), kindergarten F2 (capacity 40) on (200, 200).
 Every block is within 400 m of both by the grid, so within the 500 m norms: all unmet demand is
 a capacity shortfall, computable without the solver:
@@ -10,17 +10,13 @@ a capacity shortfall, computable without the solver:
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from planner.analysis import analyze_town
-from planner.catchments import network_catchments
 from planner.errors import NormsError
 from planner.figures import summary_table
 from planner.model import Town
 from planner.norms import load_norms
-from planner.projects import suggest_projects
 
 
 @pytest.fixture
@@ -69,28 +65,6 @@ def test_requirements_list_missing_and_not_required(analysis) -> None:
     assert req.loc["concert_hall", "required_from_population"] == 50_000
     assert req.loc["library", "status"] == "missing"
     assert req.loc["library", "missing"] == 1
-
-
-def test_catchment_of_a_corner_school(tiny_town: Town, analysis) -> None:
-    net = analysis.network
-    full = network_catchments(net, ["F1"], limit_m=500)
-    assert full.loc[0, "reachable_street_m"] == pytest.approx(1200.0, abs=0.01)
-    # The grid buffered by 40 m: a 280 m square less four 20 m holes, less the four outer
-    # corners, rounded by two chords each (quad_segs=2): r^2 (1 - sin 45 deg) per corner.
-    corners_m2 = 4 * 40**2 * (1 - math.sin(math.pi / 4))
-    assert full.geometry[0].area == pytest.approx(280**2 - 4 * 20**2 - corners_m2, rel=0.001)
-    partial = network_catchments(net, ["F1"], limit_m=150)
-    # 100 m along both streets from the corner, then 50 m on each of the four next edges
-    assert partial.loc[0, "reachable_street_m"] == pytest.approx(400.0, abs=0.01)
-    assert partial.geometry[0].within(full.geometry[0].buffer(0.01))
-
-
-def test_projects() -> None:
-    assert suggest_projects(150, (80, 180, 320)) == (180,)
-    assert suggest_projects(400, (80, 180, 320)) == (320, 80)
-    assert suggest_projects(700, (80, 180, 320)) == (320, 320, 80)
-    assert suggest_projects(10, (80, 180, 320)) == ()
-    assert suggest_projects(0, ()) == ()
 
 
 def test_service_without_walking_norm_is_refused(tiny_town: Town) -> None:

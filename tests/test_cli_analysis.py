@@ -10,10 +10,12 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
+from shapely.geometry import box
 
 from planner.cli.main import main
 from planner.exports.data import GPKG_LAYERS
 from planner.figures import summary_table
+from tests.factories import CRS, X0, Y0
 
 
 def test_analyze_writes_geopackage_and_csv(tiny_town_dir: Path, tmp_path: Path, capsys) -> None:
@@ -125,13 +127,17 @@ def test_gusev_analysis_smoke(gusev_town, tmp_path: Path) -> None:
     )
 
 
-def test_homes_far_from_streets_are_reported(tiny_town_dir: Path, capsys) -> None:
-    from shapely.geometry import box
+def _move_r4(town_dir: Path, corner_m: float) -> None:
+    """Move block R4 to a 60 m square with its south-west corner at (corner_m, corner_m)."""
+    residential = gpd.read_file(town_dir / "residential.geojson").to_crs(CRS)
+    residential.loc[residential["id"] == "R4", "geometry"] = box(
+        X0 + corner_m, Y0 + corner_m, X0 + corner_m + 60, Y0 + corner_m + 60
+    )
+    residential.to_crs("EPSG:4326").to_file(town_dir / "residential.geojson")
 
-    residential = gpd.read_file(tiny_town_dir / "residential.geojson").to_crs("EPSG:32634")
-    x0, y0 = 576_000.0, 6_050_000.0
-    residential.loc[3, "geometry"] = box(x0 + 500, y0 + 500, x0 + 560, y0 + 560)
-    residential.to_crs("EPSG:4326").to_file(tiny_town_dir / "residential.geojson")
+
+def test_homes_far_from_streets_are_reported(tiny_town_dir: Path, capsys) -> None:
+    _move_r4(tiny_town_dir, 500)
     assert main(["gaps", str(tiny_town_dir)]) == 0
     out = capsys.readouterr().out
     assert "1 place(s) lie more than 250 m from any street" in out
@@ -150,23 +156,21 @@ def test_gaps_in_russian(tiny_town_dir: Path, capsys) -> None:
         assert english not in out
 
 
-def test_explain_prints_the_dashboards_sentence(tiny_town_dir: Path, capsys) -> None:
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_explain_prints_the_dashboards_sentence(tiny_town_dir: Path, capsys, lang) -> None:
     from planner.analysis import analyze_town
     from planner.io import load_town
     from planner.norms import load_norms
     from planner.presentation.explain import explain_block
 
-    for lang in ("en", "ru"):
-        args = ["explain", str(tiny_town_dir), "--unit", "R2", "--service", "kindergarten"]
-        assert main([*args, "--lang", lang]) == 0
-        printed = capsys.readouterr().out
-        norms = load_norms()
-        analysis = analyze_town(
-            load_town(tiny_town_dir, norms=norms), norms, services=["kindergarten"]
-        )
-        block = explain_block(analysis, "kindergarten", "R2", lang)
-        assert printed.rstrip("\n").endswith(block.sentence)
-        assert all(value in printed for _, value in block.facts)
+    args = ["explain", str(tiny_town_dir), "--unit", "R2", "--service", "kindergarten"]
+    assert main([*args, "--lang", lang]) == 0
+    printed = capsys.readouterr().out
+    norms = load_norms()
+    analysis = analyze_town(load_town(tiny_town_dir, norms=norms), norms, services=["kindergarten"])
+    block = explain_block(analysis, "kindergarten", "R2", lang)
+    assert printed.rstrip("\n").endswith(block.sentence)
+    assert all(value in printed for _, value in block.facts)
 
 
 def test_explain_a_unit(tiny_town_dir: Path, capsys) -> None:
@@ -180,12 +184,7 @@ def test_explain_a_unit(tiny_town_dir: Path, capsys) -> None:
 
 
 def test_explain_a_unit_beyond_the_served_distance(tiny_town_dir: Path, capsys) -> None:
-    from shapely.geometry import box
-
-    residential = gpd.read_file(tiny_town_dir / "residential.geojson").to_crs("EPSG:32634")
-    x0, y0 = 576_000.0, 6_050_000.0
-    residential.loc[3, "geometry"] = box(x0 + 1500, y0 + 1500, x0 + 1560, y0 + 1560)
-    residential.to_crs("EPSG:4326").to_file(tiny_town_dir / "residential.geojson")
+    _move_r4(tiny_town_dir, 1500)
     assert main(["explain", str(tiny_town_dir), "--unit", "R4", "--service", "kindergarten"]) == 0
     out = capsys.readouterr().out
     # (1530, 1530) to the street corner (200, 200): 1,330 x sqrt(2) = 1,881 m, already beyond

@@ -48,11 +48,6 @@ def test_absent_optional_layers_load_empty_with_the_contract_columns(tiny_town_d
     assert town.districts.crs == "EPSG:32634"
 
 
-def test_unknown_layer_name_lists_valid_ones(tiny_town: object) -> None:
-    with pytest.raises(ValueError, match="valid layers: boundary"):
-        tiny_town.layer("roads")  # type: ignore[attr-defined]
-
-
 # case -> (file, feature id or None, a phrase the message must contain)
 BROKEN_CASES = {
     "negative_population": ("residential.geojson", "R2", "population is negative"),

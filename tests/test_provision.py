@@ -11,9 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.demand import DemandError, unit_demand
 from planner.errors import PlannerError
-from planner.norms import load_norms
 from planner.provision import (
     ProvisionError,
     ProvisionResult,
@@ -238,29 +236,6 @@ def test_explain_served_unreachable_and_beyond_units() -> None:
     assert explain_unit(result, pairs, "D", limit_m=LIMIT_M).demand == 0.0
     with pytest.raises(ProvisionError, match="not in the provision result"):
         explain_unit(result, pairs, "Z", limit_m=LIMIT_M)
-
-
-# --- demand -------------------------------------------------------------------------------------
-
-
-def test_unit_demand_uses_cohorts_and_falls_back_to_per_1000() -> None:
-    kindergarten = load_norms().service("kindergarten")
-    units = pd.DataFrame({"id": ["R1", "R2"], "population": [1000, 500], "pop_0_6": [70, None]})
-    places = unit_demand(units, kindergarten)
-    assert places.index.tolist() == ["R1", "R2"]
-    assert places.index.name == "unit_id"
-    rule = kindergarten.demand
-    assert places["R1"] == pytest.approx(70 * rule.cohort_share * rule.coverage_share)
-    assert rule.per_1000 is not None
-    assert places["R2"] == pytest.approx(500 / 1000 * rule.per_1000)
-
-
-def test_unit_demand_rejects_negative_population_and_repeated_ids() -> None:
-    school = load_norms().service("school")
-    with pytest.raises(DemandError, match=r"non-negative.*R2"):
-        unit_demand(pd.DataFrame({"id": ["R1", "R2"], "population": [10, -1]}), school)
-    with pytest.raises(DemandError, match="unique"):
-        unit_demand(pd.DataFrame({"id": ["R1", "R1"], "population": [10, 1]}), school)
 
 
 # --- invariants ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Paths of the committed test data (see tests/data/make_test_data.py)."""
+"""Paths of the committed test data (written by tests/data/make_test_data.py)."""
 
 from __future__ import annotations
 
