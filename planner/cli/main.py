@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner import __version__
+from planner.cli.optimize import add_optimize_parser
 from planner.cli.osm import add_import_osm_parser
+from planner.cli.scenario import add_scenario_parser
 from planner.errors import Issue, PlannerError
 from planner.io import check_town, load_town, norm_set_for
 from planner.layers import PROVENANCES
@@ -112,6 +114,8 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_lang_option(explain)
     explain.set_defaults(func=_cmd_explain, include_planned=False)
     add_import_osm_parser(commands)
+    add_scenario_parser(commands)
+    add_optimize_parser(commands)
     return parser
 
 

@@ -590,6 +590,48 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
 }
 
 
+_SCENARIO: dict[str, tuple[str, str]] = {
+    "change.gained": ("gains", "улучшение"),
+    "change.lost": ("loses", "ухудшение"),
+    "change.unchanged": ("unchanged", "без изменений"),
+    "change.new": ("new housing", "новое жильё"),
+    "change.removed": ("removed", "удалено"),
+    "fchange.added": ("new facility", "новое учреждение"),
+    "fchange.removed": ("removed", "убрано"),
+    "fchange.closed": ("closed", "закрыто"),
+    "fchange.reopened": ("reopened", "открыто снова"),
+    "fchange.moved": ("moved", "перенесено"),
+    "fchange.capacity": ("capacity changed", "изменена вместимость"),
+    "fchange.status": ("status changed", "изменён статус"),
+    "fchange.unchanged": ("existing", "существующее"),
+    "street.added": ("new path or crossing", "новый путь или переход"),
+    "street.closed": ("closed street", "закрытая улица"),
+    "title": ("{scenario}: {service}", "{scenario}: {service}"),
+    "subtitle": (
+        "Homes whose demand served within the {limit} m walk rises or falls; "
+        "{gained} gain, {lost} lose",
+        "Дома, где доля потребности, обслуженной в пределах {limit} м пешком, растёт или "
+        "падает; улучшение: {gained}, ухудшение: {lost}",
+    ),
+    "col.service": ("Service", "Услуга"),
+    "col.within_walk": ("Residents within walk", "Жителей в пешей доступности"),
+    "col.served_within": ("Places served within norm", "Мест обслужено в нормативе"),
+    "col.served_beyond": ("Served beyond norm", "Обслужено вне норматива"),
+    "col.unserved": ("Unserved places", "Необслуженных мест"),
+    "col.homes_gained": ("Homes gaining", "Домов с улучшением"),
+    "col.homes_lost": ("Homes losing", "Домов с ухудшением"),
+    "col.district": ("District", "Район"),
+    "before_after": ("{before} → {after} ({change})", "{before} → {after} ({change})"),
+    "modelled_note": (
+        "Modelled data: streets, homes and most positions are a model, not a survey. {attribution}",
+        "Модельные данные: улицы, дома и большинство положений — модель, а не съёмка. "
+        "{attribution}",
+    ),
+}
+
+STRINGS |= {f"scenario.{key}": value for key, value in _SCENARIO.items()}
+
+
 def t(key: str, lang: Lang, /, **values: object) -> str:
     """Return the text of ``key`` in ``lang``, with ``values`` formatted in.
 

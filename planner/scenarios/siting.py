@@ -236,11 +236,11 @@ def build_problem(
     )
     graph = build_walk_graph(town.streets) if graph is None else graph
     net = build_access_network(graph, town_origins(town), pd.concat([existing, cand_points]))
-    dist = csgraph.dijkstra(net.adjacency, directed=True, indices=net.origin_node, limit=limit_m)
-    dist = np.asarray(dist).reshape(net.n_origins, net.n_nodes)
+    dist = csgraph.dijkstra(net.adjacency, directed=True, indices=net.origins.node, limit=limit_m)
+    dist = np.asarray(dist).reshape(len(net.origins.ids), net.n_nodes)
     n_fac = len(existing)
-    to_fac = dist[:, net.destination_node[:n_fac]]
-    to_cand = dist[:, net.destination_node[n_fac:]]
+    to_fac = dist[:, net.destinations.node[:n_fac]]
+    to_cand = dist[:, net.destinations.node[n_fac:]]
     fac_unit, fac_pos = np.nonzero(to_fac <= limit_m)
     cand_unit, cand_pos = np.nonzero(to_cand <= limit_m)
     capacity = pd.to_numeric(
@@ -250,8 +250,8 @@ def build_problem(
         service=service,
         limit_m=limit_m,
         sizes=chosen,
-        unit_ids=net.origin_ids,
-        demand=demand.reindex(net.origin_ids).to_numpy(dtype=float),
+        unit_ids=net.origins.ids,
+        demand=demand.reindex(net.origins.ids).to_numpy(dtype=float),
         facility_ids=np.asarray(existing.index, dtype=object),
         capacity=capacity,
         fac_unit=fac_unit.astype(np.int64),
