@@ -606,7 +606,7 @@ _SCENARIO: dict[str, tuple[str, str]] = {
     "fchange.unchanged": ("existing", "существующее"),
     "street.added": ("new path or crossing", "новый путь или переход"),
     "street.closed": ("closed street", "закрытая улица"),
-    "title": ("{scenario}: {service}", "{scenario}: {service}"),
+    "title": ("Scenario “{scenario}”: {service}", "Сценарий «{scenario}»: {service}"),
     "subtitle": (
         "Homes whose demand served within the {limit} m walk rises or falls; "
         "{gained} gain, {lost} lose",
@@ -621,7 +621,7 @@ _SCENARIO: dict[str, tuple[str, str]] = {
     "col.homes_gained": ("Homes gaining", "Домов с улучшением"),
     "col.homes_lost": ("Homes losing", "Домов с ухудшением"),
     "col.district": ("District", "Район"),
-    "before_after": ("{before} → {after} ({change})", "{before} → {after} ({change})"),
+    "before_after": ("{before} → {after} ({change})", "было {before}, стало {after} ({change})"),
     "modelled_note": (
         "Modelled data: streets, homes and most positions are a model, not a survey. {attribution}",
         "Модельные данные: улицы, дома и большинство положений — модель, а не съёмка. "
