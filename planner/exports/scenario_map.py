@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 
 from planner.fileio import write_atomic
 from planner.presentation.catalogue import Lang, t
-from planner.presentation.tables import service_label
+from planner.presentation.words import service_label
 from planner.scenarios.compare import ScenarioComparison
 
 __all__ = ["CHANGE_COLOURS", "changed_services", "save_comparison_map"]

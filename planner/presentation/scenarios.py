@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from planner.presentation.catalogue import Lang, fmt_number, t
-from planner.presentation.tables import district_names, service_label
+from planner.presentation.catalogue import Lang, t
+from planner.presentation.words import district_names, fmt_number, service_label
 from planner.scenarios.compare import ScenarioComparison
 
 __all__ = ["before_after", "comparison_table", "district_comparison_table"]
