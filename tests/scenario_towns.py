@@ -17,7 +17,11 @@ from pyproj import Transformer
 from shapely.geometry import LineString, Point, box
 
 from planner.model import Town
-from tests.factories import CRS, X0, Y0, tiny_meta
+from tests.factories import CRS, tiny_meta
+
+X0 = 577_000.0
+Y0 = 6_049_000.0
+"""Origin of the line towns (fixed here: the scenario catalogue files use lon/lat from it)."""
 
 KG_PLACES_PER_HOME = 51.0
 _TO_LONLAT = Transformer.from_crs(CRS, "EPSG:4326", always_xy=True)

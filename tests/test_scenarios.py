@@ -30,8 +30,9 @@ from planner.scenarios import (
     move_facility_to,
     run_comparison,
 )
-from tests.factories import X0, Y0, make_tiny_town
-from tests.scenario_towns import KG_PLACES_PER_HOME, line_town, lonlat
+from tests import factories
+from tests.factories import make_tiny_town
+from tests.scenario_towns import KG_PLACES_PER_HOME, X0, Y0, line_town, lonlat
 
 NORMS = load_norms()
 
@@ -316,7 +317,7 @@ def test_adding_a_facility_never_worsens_anyones_distance(x, y, service):
     from pyproj import Transformer
 
     lon, lat = Transformer.from_crs("EPSG:32634", "EPSG:4326", always_xy=True).transform(
-        X0 + x, Y0 + y
+        factories.X0 + x, factories.Y0 + y
     )
     scenario = Scenario("one more").with_edit(
         AddFacility(id="extra", service=service, lon=lon, lat=lat, capacity=100)

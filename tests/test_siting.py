@@ -21,8 +21,7 @@ from planner.scenarios.siting import (
     greedy_sites,
     optimize_sites,
 )
-from tests.factories import X0, Y0
-from tests.scenario_towns import line_town
+from tests.scenario_towns import X0, Y0, line_town
 
 
 def _random_problem(seed: int, *, sizes=(3.0, 7.0), unlimited=False) -> SitingProblem:
