@@ -37,7 +37,9 @@ from planner.provision import ProvisionResult, solve_provision
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[float, str], None]
+Progress = Callable[[float, str, str | None], None]
+"""Called with the fraction done, a step key (``attach``, ``distances``, ``service``,
+``catchments``, ``done``; ``words`` has their text) and, for a ``service`` step, the service key."""
 
 WEAK_TIER_FACTOR = 3.0
 """Demand served beyond the walking limit counts as 'served beyond the norm' up to this multiple
@@ -173,7 +175,8 @@ def analyze_town(
     graph
         The town's walking graph, when already built (it depends on the streets only).
     progress
-        Called with a fraction in [0, 1] and a message as the work goes on.
+        Called as the work goes on with a fraction in [0, 1], a step key and, for the
+        ``service`` step, the service key (``Progress``).
 
     Returns
     -------
@@ -185,12 +188,12 @@ def analyze_town(
     NormsError
         If a requested service is unknown or has no walking norm.
     """
-    report = progress or (lambda _f, _m: None)
+    report = progress or (lambda _f, _s, _k: None)
     keys = _walk_services(norms, services)
     speed = norms.walk_speed_m_min if walk_speed_m_min is None else walk_speed_m_min
-    report(0.0, "attaching homes and facilities to the streets")
+    report(0.0, "attach", None)
     net = build_town_access_network(town, graph)
-    report(0.1, "measuring walking distances")
+    report(0.1, "distances", None)
     coverage = coverage_table(
         town, norms, net, services=keys, walk_speed_m_min=speed, include_planned=include_planned
     )
@@ -210,7 +213,7 @@ def analyze_town(
                 limit_m = float(norms.services[key].walk_limit_m or 0.0)
                 catchments[key] = background.submit(network_catchments, net, ids, limit_m=limit_m)
         for i, key in enumerate(keys):
-            report(0.1 + 0.8 * i / max(len(keys), 1), f"analysing {norms.services[key].label}")
+            report(0.1 + 0.8 * i / max(len(keys), 1), "service", key)
             results[key] = _analyze_service(
                 town,
                 norms.services[key],
@@ -220,10 +223,10 @@ def analyze_town(
                 neighbours=neighbours,
             )
         if catchments:
-            report(0.9, "drawing walking catchments")
+            report(0.9, "catchments", None)
         for key, future in catchments.items():
             results[key] = replace(results[key], catchments=future.result())
-    report(1.0, "done")
+    report(1.0, "done", None)
     return TownAnalysis(
         town=town,
         norms=norms,

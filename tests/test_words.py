@@ -29,6 +29,7 @@ from planner.presentation.words import (
     pace_label,
     plural,
     plural_category,
+    progress_step,
     project_text,
     provenance,
     quantity,
@@ -208,3 +209,23 @@ def test_walk_speed_for_a_pace(norms):
     assert norms.walk_speed_for("adult") == norms.walk_speed_m_min == 75.0
     assert norms.walk_speed_for("elderly") == norms.elderly_walk_speed_m_min == 50.0
     assert pace_label("elderly", norms, "en") == "elderly / small children, 50 m/min"
+
+
+def test_every_progress_step_of_the_analysis_has_words(tiny_town, norms):
+    from planner.analysis import analyze_town
+
+    steps: list[tuple[str, str | None]] = []
+    analyze_town(
+        tiny_town,
+        norms,
+        services=["kindergarten"],
+        progress=lambda _fraction, step, service: steps.append((step, service)),
+    )
+    assert steps[0] == ("attach", None)
+    assert ("service", "kindergarten") in steps
+    assert steps[-1] == ("done", None)
+    assert progress_step("service", "kindergarten", norms, "en") == "analysing: kindergarten"
+    assert progress_step("service", "kindergarten", norms, "ru") == "анализ: детский сад"
+    for step, service in steps:
+        for lang in LANGUAGES:
+            assert progress_step(step, service, norms, lang).strip()

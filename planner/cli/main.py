@@ -22,11 +22,11 @@ from planner.errors import Issue, PlannerError
 from planner.io import check_town, load_town, norm_set_for
 from planner.layers import PROVENANCES
 from planner.paths import default_town_dir
-from planner.presentation.catalogue import LANGUAGES, t
+from planner.presentation.catalogue import LANGUAGES, Lang, t
 from planner.summary import TownSummary, town_summary
 
 if TYPE_CHECKING:
-    from planner.analysis import TownAnalysis
+    from planner.analysis import Progress, TownAnalysis
     from planner.model import Town
     from planner.norms import NormSet
 
@@ -240,19 +240,20 @@ def _run_analysis(args: argparse.Namespace, *, with_catchments: bool) -> TownAna
         walk_speed_m_min=norms.walk_speed_for("elderly" if args.elderly else "adult"),
         include_planned=args.include_planned,
         with_catchments=with_catchments,
-        progress=_progress_printer(),
+        progress=_progress_printer(norms, args.lang),
     )
 
 
-def _progress_printer() -> Callable[[float, str], None]:
-    """Return a progress callback printing to stderr once a step is more than a second in."""
+def _progress_printer(norms: NormSet, lang: Lang) -> Progress:
+    """Return a progress callback printing to stderr once the work is more than a second in."""
+    from planner.presentation.words import fmt_share, progress_step
+
     start = time.perf_counter()
 
-    def show(fraction: float, message: str) -> None:
-        if time.perf_counter() - start > 1.0 or (
-            fraction >= 1.0 and time.perf_counter() - start > 1.0
-        ):
-            print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+    def show(fraction: float, step: str, service: str | None) -> None:
+        if time.perf_counter() - start > 1.0:
+            message = progress_step(step, service, norms, lang)
+            print(f"[{fmt_share(fraction, lang):>5}] {message}", file=sys.stderr, flush=True)
 
     return show
 

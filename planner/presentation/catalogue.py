@@ -519,6 +519,14 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
         "Добавьте в streets.geojson дорожку или вход, который к ним ведёт.",
     ),
     "cli.wrote": ("Wrote {path}", "Записан файл {path}"),
+    "progress.attach": (
+        "attaching homes and facilities to the streets",
+        "дома и учреждения привязываются к улицам",
+    ),
+    "progress.distances": ("measuring walking distances", "измеряются пути пешком"),
+    "progress.service": ("analysing: {service}", "анализ: {service}"),
+    "progress.catchments": ("drawing walking catchments", "строятся зоны пешей доступности"),
+    "progress.done": ("done", "готово"),
     # Facilities page.
     "fac.title": ("Facilities", "Учреждения"),
     "fac.real_only": (

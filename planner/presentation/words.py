@@ -66,6 +66,7 @@ __all__ = [
     "pick",
     "plural",
     "plural_category",
+    "progress_step",
     "project_text",
     "provenance",
     "quantity",
@@ -419,6 +420,12 @@ def project_text(sizes: Sequence[int], unmet_places: float, norm: ServiceNorm, l
         for size, n in sorted(counts.items(), reverse=True)
     ]
     return t("gaps.projects", lang, projects=" + ".join(parts), service=label)
+
+
+def progress_step(step: str, service: str | None, norms: NormSet, lang: Lang) -> str:
+    """Return what the analysis is doing (``planner.analysis.Progress``) in words."""
+    label = service_label_lower(norms.service(service), lang) if service else ""
+    return t(f"progress.{step}", lang, service=label)
 
 
 def service_label_lower(norm: ServiceNorm, lang: Lang) -> str:
