@@ -6,7 +6,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from planner.crs import require_projected, require_same_crs, to_display_crs
+from planner.crs import require_projected, to_display_crs
 from planner.errors import CrsError
 
 
@@ -26,12 +26,6 @@ def test_no_crs_is_refused_naming_the_data() -> None:
 def test_degrees_are_refused_with_the_reprojection_to_use() -> None:
     with pytest.raises(CrsError, match=r"EPSG:4326, a geographic CRS.*\.to_crs\(town\.meta\.crs\)"):
         require_projected(_frame("EPSG:4326"), "blocks")
-
-
-def test_two_frames_must_share_one_crs() -> None:
-    require_same_crs(_frame("EPSG:32634"), _frame("EPSG:32634"), "a", "b")
-    with pytest.raises(CrsError, match="a is in EPSG:32634 but b is in EPSG:32635"):
-        require_same_crs(_frame("EPSG:32634"), _frame("EPSG:32635"), "a", "b")
 
 
 def test_display_crs_is_lon_lat_and_leaves_the_input_alone() -> None:

@@ -41,7 +41,7 @@ def test_real_features_lower_the_modelled_shares(tiny_town: Town) -> None:
     summary = town_summary(town)
     assert summary.modelled_share == pytest.approx(20 / 23)
     assert summary.modelled_population_share == pytest.approx(0.6)
-    assert summary.provenance_shares["residential"] == {"modelled": 0.75, "osm": 0.25}
+    assert summary.provenance_counts["residential"] == {"modelled": 3, "osm": 1}
     overall = summary.overall_provenance_shares
     assert overall == pytest.approx(
         {"osm": 1 / 23, "verified": 1 / 23, "approximate": 1 / 23, "modelled": 20 / 23}
