@@ -66,15 +66,14 @@ def add_optimize_parser(commands: argparse._SubParsersAction) -> None:  # type: 
 
 
 def _cmd_optimize(args: argparse.Namespace) -> int:
-    from planner.io import load_town, read_town_meta
-    from planner.norms import DEFAULT_NORM_SET, load_norms
+    from planner.io import load_town, norm_set_for
+    from planner.norms import load_norms
     from planner.scenarios.candidates import file_candidates, street_candidates
     from planner.scenarios.proposals import solution_to_scenario
     from planner.scenarios.siting import build_problem, cover_all, greedy_sites, optimize_sites
 
     folder: Path = args.town
-    meta, _ = read_town_meta(folder) if folder.is_dir() else (None, [])
-    norms = load_norms(args.norms or (meta.default_norms if meta else DEFAULT_NORM_SET))
+    norms = load_norms(args.norms or norm_set_for(folder))
     try:
         town = load_town(folder, norms=norms)
     except DataValidationError as err:

@@ -149,14 +149,13 @@ def _guarded(command: Command) -> Command:
 
 
 def _compare(args: argparse.Namespace, town_dir: Path, file: Path) -> ScenarioComparison:
-    from planner.io import load_town, read_town_meta
-    from planner.norms import DEFAULT_NORM_SET, load_norms
+    from planner.io import load_town, norm_set_for
+    from planner.norms import load_norms
     from planner.scenarios.compare import run_comparison
     from planner.scenarios.toml_format import read_scenario
 
     scenario = read_scenario(file)
-    meta, _ = read_town_meta(town_dir) if town_dir.is_dir() else (None, [])
-    norms = load_norms(args.norms or (meta.default_norms if meta else DEFAULT_NORM_SET))
+    norms = load_norms(args.norms or norm_set_for(town_dir))
     town = load_town(town_dir, norms=norms)
     return run_comparison(
         town, scenario, norms, services=args.service, include_planned=args.include_planned
