@@ -9,6 +9,7 @@ cannot disagree. Numbers and keys only: ``planner.presentation.words`` turns the
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -156,43 +157,45 @@ def service_figures(
         If the service was not analysed.
     """
     result = analysis.service(service)
+    # Plain arrays: this runs once per service and district on every dashboard view.
     cov = result.coverage
+    keep = np.ones(len(cov), dtype=bool)
     if district is not None:
-        cov = cov[cov["district"] == district]
-    people = cov["population"].astype(float)
+        keep = cov["district"].to_numpy(dtype=object) == district
+    people = cov["population"].to_numpy(dtype=float)[keep]
     residents = float(people.sum())
 
-    def residents_where(mask: pd.Series) -> float:
-        return float(people[mask.astype(bool)].sum())
+    def residents_where(column: str) -> float:
+        return float(people[cov[column].to_numpy(dtype=bool)[keep]].sum())
 
     def share(count: float) -> float:
         return count / residents if residents > 0 else math.nan
 
+    minutes = cov["walk_time_min"].to_numpy(dtype=float)[keep]
     limit_min = result.norm.walk_limit_min
-    within_time = (
-        cov["walk_time_min"] <= limit_min if limit_min else pd.Series(False, index=cov.index)
-    )
-    walk = cov["walk_time_min"].replace(np.inf, np.nan)
-    covered_network = residents_where(cov["within_limit"])
-    covered_radius = residents_where(cov["within_radius"])
+    within_time = float(people[minutes <= limit_min].sum()) if limit_min else 0.0
+    finite = minutes[np.isfinite(minutes)]
+    covered_network = residents_where("within_limit")
+    covered_radius = residents_where("within_radius")
     demand = served_within = served_beyond = unserved = math.nan
     if result.provision is not None:
         units = result.provision.units
+        rows = np.ones(len(units), dtype=bool)
         if district is not None:
-            units = units[units["unit_id"].isin(set(cov["unit_id"]))]
-        demand = float(units["demand"].sum())
-        served_within = float(units["served_within"].sum())
-        served_beyond = float(units["served_beyond"].sum())
-        unserved = float(units["unserved"].sum())
-    facilities = result.facilities["id"].astype(str)
-    overloaded = result.overloaded["facility_id"].astype(str) if len(result.overloaded) else None
-    zones = result.gap_zones
+            ids = cov["unit_id"].to_numpy(dtype=object)[keep]
+            rows = np.isin(units["unit_id"].to_numpy(dtype=object), ids)
+        demand = float(units["demand"].to_numpy(dtype=float)[rows].sum())
+        served_within = float(units["served_within"].to_numpy(dtype=float)[rows].sum())
+        served_beyond = float(units["served_beyond"].to_numpy(dtype=float)[rows].sum())
+        unserved = float(units["unserved"].to_numpy(dtype=float)[rows].sum())
+    facilities = [str(f) for f in result.facilities["id"]]
+    overloaded = [str(f) for f in result.overloaded.get("facility_id", [])]
+    zones = list(result.gap_zones["district_ids"])
     if district is not None:
         where = facility_districts(analysis)
-        facilities = facilities[facilities.map(where) == district]
-        if overloaded is not None:
-            overloaded = overloaded[overloaded.map(where) == district]
-        zones = zones[[district in ids for ids in zones["district_ids"]]]
+        facilities = [f for f in facilities if where.get(f) == district]
+        overloaded = [f for f in overloaded if where.get(f) == district]
+        zones = [ids for ids in zones if district in ids]
     return ServiceFigures(
         service=service,
         district=district,
@@ -202,9 +205,9 @@ def service_figures(
         covered_network_share=share(covered_network),
         covered_radius=covered_radius,
         covered_radius_share=share(covered_radius),
-        radius_not_network=residents_where(cov["radius_not_network"]),
-        within_time_share=share(residents_where(within_time)),
-        median_walk_min=float(walk.median()) if walk.notna().any() else math.nan,
+        radius_not_network=residents_where("radius_not_network"),
+        within_time_share=share(within_time),
+        median_walk_min=float(np.median(finite)) if finite.size else math.nan,
         demand=demand,
         served_within=served_within,
         served_beyond=served_beyond,
@@ -212,13 +215,18 @@ def service_figures(
         unmet_places=demand - served_within,
         provision_ratio=served_within / demand if demand > 0 else math.nan,
         gap_zones=len(zones),
-        overloaded=0 if overloaded is None else len(overloaded),
+        overloaded=len(overloaded),
         has_demand_rule=result.provision is not None,
     )
 
 
+@functools.lru_cache(maxsize=4)
 def facility_districts(analysis: TownAnalysis) -> dict[str, str | None]:
-    """Return the district id each facility lies in (facilities carry no district column)."""
+    """Return the district id each facility lies in (facilities carry no district column).
+
+    Cached per analysis (a ``TownAnalysis`` is immutable): the dashboard asks for it once per
+    service and district. Do not modify the returned mapping.
+    """
     fac = analysis.town.facilities
     if fac.empty:
         return {}

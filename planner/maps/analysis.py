@@ -271,11 +271,12 @@ def _add_gap_zones(
         return []
     norms = analysis.norms
     records = zones.drop(columns="geometry").to_dict("records")
+    names = district_names(analysis.town, labels)
     properties = {
         "zone": zones["zone_id"],
         "service": [service_label(norms, key, labels) for key in zones["service"]],
         "district": [
-            zone_districts(r["district_ids"], r["district_residents"], analysis.town, labels)
+            zone_districts(r["district_ids"], r["district_residents"], names, labels)
             for r in records
         ],
         "residents": [fmt_number(v, labels) for v in zones["unmet_residents"]],

@@ -175,14 +175,14 @@ def gaps_table(
     zones = zones.loc[order.sort_values(ascending=False).index]
     records = zones.drop(columns="geometry").to_dict("records")
     norms = [analysis.norms.service(str(r["service"])) for r in records]
-    town = analysis.town
+    names = district_names(analysis.town, lang)
     return pd.DataFrame(
         {
             "zone_id": [r["zone_id"] for r in records],
             t("col.rank", lang): range(1, len(records) + 1),
             t("col.service", lang): [service_label(analysis.norms, n.key, lang) for n in norms],
             t("col.district", lang): [
-                zone_districts(r["district_ids"], r["district_residents"], town, lang)
+                zone_districts(r["district_ids"], r["district_residents"], names, lang)
                 for r in records
             ],
             t("col.unmet_residents", lang): [r["unmet_residents"] for r in records],

@@ -27,7 +27,7 @@ Nothing here imports Streamlit.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, TypeVar
 
 import pandas as pd
@@ -294,11 +294,15 @@ def service_label(norms: NormSet | None, key: str, lang: Lang) -> str:
 
 
 def _names(frame: pd.DataFrame, lang: Lang) -> dict[str, str]:
+    """Name per id in a language; the English name where the local one is missing or blank."""
     if frame.empty:
         return {}
-    local = frame[pick(lang, "name", "name_ru")]
-    names = local.where(local.notna() & (local.astype(str).str.strip() != ""), frame["name"])
-    return dict(zip(frame["id"].astype(str), names.fillna("").astype(str), strict=True))
+    local = frame[pick(lang, "name", "name_ru")].to_numpy(dtype=object)
+    english = frame["name"].to_numpy(dtype=object)
+    return {
+        str(i): str(n) if isinstance(n, str) and n.strip() else ("" if e is None else str(e))
+        for i, n, e in zip(frame["id"].to_numpy(dtype=object), local, english, strict=True)
+    }
 
 
 def district_names(town: Town, lang: Lang) -> dict[str, str]:
@@ -472,12 +476,21 @@ def requirement_reason(norm: ServiceNorm, required: int, population: int, lang: 
     return f"{reason} ({source})"
 
 
-def zone_districts(ids: Sequence[str], residents: Sequence[float], town: Town, lang: Lang) -> str:
+def zone_districts(
+    ids: Sequence[str], residents: Sequence[float], names: Mapping[str, str], lang: Lang
+) -> str:
     """Return the districts a gap zone spans, most residents first ("West (120), East (30)").
 
-    A zone within one district is named by that district alone.
+    ``names`` is ``district_names(town, lang)`` (made once for all zones). A zone within one
+    district is named by that district alone; an id without a name is shown as itself.
+
+    Examples
+    --------
+    >>> zone_districts(("west", "east"), (1200, 30), {"west": "West", "east": "East"}, "en")
+    'West (1,200), East (30)'
+    >>> zone_districts(("north",), (5,), {}, "ru")
+    'north'
     """
-    names = district_names(town, lang)
     if len(ids) == 1:
         return names.get(str(ids[0]), str(ids[0]))
     return ", ".join(
