@@ -8,9 +8,10 @@ The public API, for notebooks and scripts (README, "Using it from Python")::
     planner.summary_table(result)
     planner.explain(result, "res-0100", "kindergarten").sentence
 
-``load_town``, ``load_norms``, ``analyze``, ``summary_table``, ``service_figures``, ``explain``
-and the result types (``Town``, ``NormSet``, ``TownAnalysis``, ``ServiceResult``,
-``ServiceFigures``, ``BlockExplanation``, the errors) live in
+``load_town``, ``load_norms``, ``analyze``, ``summary_table``, ``service_figures``, ``explain``,
+the placement tools (``Scenario``, ``AddFacility`` and the other edits, ``apply_scenario``,
+``compare``) and the result types (``Town``, ``NormSet``, ``TownAnalysis``, ``ServiceResult``,
+``ServiceFigures``, ``BlockExplanation``, ``ScenarioComparison``, the errors) live in
 ``planner.api`` and are re-exported here.
 
 They are imported lazily, on first access (PEP 562 module ``__getattr__``): every
@@ -29,12 +30,21 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from planner.api import (
+        AddFacility,
+        AddHousing,
         BlockExplanation,
+        ChangeFacility,
+        CloseFacility,
         DataValidationError,
         Issue,
+        MoveFacility,
         NormsError,
         NormSet,
         PlannerError,
+        RemoveFacility,
+        Scenario,
+        ScenarioComparison,
+        ScenarioError,
         ServiceFigures,
         ServiceNorm,
         ServiceResult,
@@ -42,7 +52,9 @@ if TYPE_CHECKING:
         TownAnalysis,
         TownMeta,
         analyze,
+        apply_scenario,
         available_norm_sets,
+        compare,
         explain,
         load_norms,
         load_town,
@@ -56,12 +68,21 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
 __all__ = [
+    "AddFacility",
+    "AddHousing",
     "BlockExplanation",
+    "ChangeFacility",
+    "CloseFacility",
     "DataValidationError",
     "Issue",
+    "MoveFacility",
     "NormSet",
     "NormsError",
     "PlannerError",
+    "RemoveFacility",
+    "Scenario",
+    "ScenarioComparison",
+    "ScenarioError",
     "ServiceFigures",
     "ServiceNorm",
     "ServiceResult",
@@ -70,7 +91,9 @@ __all__ = [
     "TownMeta",
     "__version__",
     "analyze",
+    "apply_scenario",
     "available_norm_sets",
+    "compare",
     "explain",
     "load_norms",
     "load_town",

@@ -1,8 +1,9 @@
-"""The public Python API: load a town and a norm set, analyse, sum up, explain one unit.
+"""The public Python API: load a town and a norm set, analyse, sum up, explain, test a placement.
 
 These are thin wrappers over the engine (``planner.io``, ``planner.norms``, ``planner.analysis``,
-``planner.presentation.explain``) with the defaults a notebook wants, so that a script testing a
-placement needs four calls and no knowledge of the module layout. ``import planner`` re-exports
+``planner.figures``, ``planner.presentation.explain``, ``planner.scenarios``) with the defaults a
+notebook wants, so that a script testing a placement needs a handful of calls and no knowledge of
+the module layout. ``import planner`` re-exports
 everything here (lazily, see ``planner/__init__.py``); the README's "Using it from Python" shows
 them at work.
 """
@@ -21,14 +22,36 @@ from planner.norms import DEFAULT_NORM_SET, NormSet, ServiceNorm, available_norm
 from planner.norms import load_norms as _load_norms
 from planner.presentation.catalogue import Lang
 from planner.presentation.explain import BlockExplanation, explain_block
+from planner.scenarios import (
+    AddFacility,
+    AddHousing,
+    ChangeFacility,
+    CloseFacility,
+    MoveFacility,
+    RemoveFacility,
+    Scenario,
+    ScenarioComparison,
+    ScenarioError,
+    apply_scenario,
+    run_comparison,
+)
 
 __all__ = [
+    "AddFacility",
+    "AddHousing",
     "BlockExplanation",
+    "ChangeFacility",
+    "CloseFacility",
     "DataValidationError",
     "Issue",
+    "MoveFacility",
     "NormSet",
     "NormsError",
     "PlannerError",
+    "RemoveFacility",
+    "Scenario",
+    "ScenarioComparison",
+    "ScenarioError",
     "ServiceFigures",
     "ServiceNorm",
     "ServiceResult",
@@ -36,7 +59,9 @@ __all__ = [
     "TownAnalysis",
     "TownMeta",
     "analyze",
+    "apply_scenario",
     "available_norm_sets",
+    "compare",
     "explain",
     "load_norms",
     "load_town",
@@ -182,3 +207,51 @@ def explain(
         If the unit is not in the town.
     """
     return explain_block(analysis, service, unit_id, lang)
+
+
+def compare(
+    town: Town,
+    scenario: Scenario,
+    norms: NormSet | None = None,
+    *,
+    services: Sequence[str] | None = None,
+    walk_speed_m_min: float | None = None,
+    include_planned: bool = False,
+    baseline: TownAnalysis | None = None,
+) -> ScenarioComparison:
+    """Apply a scenario (new, moved, resized facilities, new housing) and compare with today.
+
+    Parameters
+    ----------
+    town
+        The town as it is (never modified).
+    scenario
+        The edits, e.g. ``Scenario("name").with_edit(AddFacility(...))``.
+    norms
+        The norm set; default the town's own default set.
+    services, walk_speed_m_min, include_planned
+        As in ``analyze``.
+    baseline
+        Today's analysis when already done (``analyze``): saves analysing the town again; its
+        services, pace and planned-facility choice are used.
+
+    Returns
+    -------
+    ScenarioComparison
+        ``services`` (each figure before, after and its change, residents gained and lost),
+        ``districts``, ``facilities``, ``units``, and both analyses.
+
+    Raises
+    ------
+    ScenarioError
+        If an edit does not fit the town (every problem listed, each naming its edit).
+    """
+    return run_comparison(
+        town,
+        scenario,
+        norms if norms is not None else load_norms(town=town),
+        services=None if services is None else list(services),
+        walk_speed_m_min=walk_speed_m_min,
+        include_planned=include_planned,
+        baseline=baseline,
+    )

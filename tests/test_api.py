@@ -37,29 +37,32 @@ def test_the_readme_example_runs_and_the_placement_behaves(
     monkeypatch.chdir(ROOT)  # the example uses paths relative to the repository root
     namespace: dict[str, object] = {"__name__": "readme_example"}
     exec(compile(readme_python_example(), "README.md", "exec"), namespace)
-    town, placed = namespace["town"], namespace["placed"]
-    before, after = namespace["before"], namespace["after"]
+    town, today, result = namespace["town"], namespace["today"], namespace["result"]
     assert isinstance(town, Town)
-    assert isinstance(placed, Town)
-    assert isinstance(before, planner.TownAnalysis)
-    assert isinstance(after, planner.TownAnalysis)
-    # The edit made a new town and left the original as it was.
+    assert isinstance(today, planner.TownAnalysis)
+    assert isinstance(result, planner.ScenarioComparison)
+    placed = result.applied.town
+    # The scenario made a new town and left the original as it was.
     assert len(placed.facilities) == len(town.facilities) + 1
     assert "fac-new-kindergarten" not in set(town.facilities["id"])
-    # Demand depends on the residents only; the new places can close at most their capacity.
-    total_before = planner.summary_table(before).loc[0, "demand"]
-    assert planner.summary_table(after).loc[0, "demand"] == pytest.approx(total_before)
-    gained = float(namespace["short_before"]) - float(namespace["short_after"])  # type: ignore[arg-type]
+    assert result.baseline is today  # the analysis passed in was reused, not redone
+    # Demand depends on the residents only; new places can close at most their capacity.
+    after = planner.summary_table(result.scenario).loc[0]
+    assert after["demand"] == pytest.approx(planner.summary_table(today).loc[0, "demand"])
+    change = result.services.set_index("service").loc["kindergarten"].to_dict()
+    gained = change["served_within_after"] - change["served_within_before"]
     assert 0 < gained <= 320 + 1e-6
-    provision = after.service("kindergarten").provision
+    provision = result.scenario.service("kindergarten").provision
     assert provision is not None
     loads = provision.facilities.set_index("facility_id")["load"]
     assert 0 < loads["fac-new-kindergarten"] <= 320 + 1e-6
+    # Nobody loses a walk within the norm by adding a kindergarten.
+    assert change["residents_lost"] == 0
     why = namespace["why"]
     assert isinstance(why, planner.BlockExplanation)
     assert "res-0100" in why.title
     printed = capsys.readouterr().out
-    assert "kindergarten places short:" in printed
+    assert "places served within the norm:" in printed
     assert why.sentence in printed
 
 
@@ -140,3 +143,28 @@ def test_analyze_and_explain_give_what_the_engine_gives(tiny_town: Town, lang: L
 
 def _with_default_norms(town: Town, name: str) -> Town:
     return dataclasses.replace(town, meta=dataclasses.replace(town.meta, default_norms=name))
+
+
+def test_compare_uses_the_town_s_default_norms(tiny_town: Town) -> None:
+    town = _with_default_norms(tiny_town, "fifteen_minute_city")
+    # A second kindergarten of 20 places at the school's corner (0, 0) of the tiny town.
+    corner = town.facilities.to_crs("EPSG:4326").set_index("id").geometry["F1"]
+    scenario = planner.Scenario("corner").with_edit(
+        planner.AddFacility(
+            id="K2", service="kindergarten", lon=corner.x, lat=corner.y, capacity=20
+        )
+    )
+    result = planner.compare(town, scenario, services=["kindergarten"])
+    assert result.scenario.norms.key == "fifteen_minute_city"
+    change = result.services.set_index("service").loc["kindergarten"]
+    # F2 already fills its 40 of the 51 places needed; the 20 new places serve the other 11.
+    assert change["served_within_before"] == pytest.approx(40.0)
+    assert change["served_within_after"] == pytest.approx(51.0)
+
+
+def test_a_scenario_that_does_not_fit_the_town_is_refused(tiny_town: Town) -> None:
+    scenario = planner.Scenario("far").with_edit(
+        planner.AddFacility(id="K9", service="kindergarten", lon=0.0, lat=0.0, capacity=10)
+    )
+    with pytest.raises(planner.ScenarioError, match="K9"):
+        planner.compare(tiny_town, scenario)
