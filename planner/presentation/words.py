@@ -12,12 +12,16 @@ What is here
   decimals, others with one), ``fmt_share`` (29.9% / 29,9 %), ``fmt_metres``, ``fmt_minutes``;
 - Russian plurals: ``plural_category`` (the CLDR rule), ``plural`` ("1 место, 2 места, 5 мест,
   28,4 места") and ``quantity`` (a number with its capacity unit, agreeing in either language);
-- names: ``service_label``, ``district_names``, ``district_list``, ``facility_names``,
+- names: ``service_label``, ``district_names``, ``zone_districts``, ``facility_names``,
   ``town_name``, ``norm_set_title``, ``capacity_unit``, ``pace_label``;
 - status words: ``unit_status``, ``service_status``, ``provenance``, ``facility_status``,
   ``requirement_status``, ``load_status``;
-- composed text: ``project_text`` (a gap zone's suggested projects), ``citation`` (a norm's
-  source), ``requirement_reason`` (why a service is or is not required).
+- composed text: ``project_text`` (a gap zone's suggested projects), ``citation`` and
+  ``zone_clause`` (a norm's source), ``requirement_reason`` (why a service is or is not
+  required), ``progress_step`` (what the analysis is doing).
+
+Every function takes ``lang`` last; a key the catalogue lacks raises ``KeyError`` (a programming
+error the tests catch), except data keys (provenance, facility status), which read as themselves.
 
 Russian thousands are separated by a no-break space (U+00A0), as Russian typography and CLDR
 do, so a number never wraps inside a table cell; the percent sign follows a no-break space too.
@@ -27,7 +31,7 @@ Nothing here imports Streamlit.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal, TypeVar
 
 import pandas as pd
@@ -51,7 +55,6 @@ __all__ = [
     "as_lang",
     "capacity_unit",
     "citation",
-    "district_list",
     "district_names",
     "facility_names",
     "facility_status",
@@ -308,12 +311,6 @@ def _names(frame: pd.DataFrame, lang: Lang) -> dict[str, str]:
 def district_names(town: Town, lang: Lang) -> dict[str, str]:
     """Return each district's name by id (the English name where a Russian one is missing)."""
     return _names(town.districts, lang)
-
-
-def district_list(town: Town, ids: Iterable[str], lang: Lang) -> str:
-    """Return districts named in the order given, comma-separated (an unknown id as itself)."""
-    names = district_names(town, lang)
-    return ", ".join(names.get(str(i), str(i)) for i in ids)
 
 
 def facility_names(town: Town, lang: Lang) -> dict[str, str]:
