@@ -20,8 +20,9 @@ What is here
   ``zone_clause`` (a norm's source), ``requirement_reason`` (why a service is or is not
   required), ``progress_step`` (what the analysis is doing).
 
-Every function takes ``lang`` last; a key the catalogue lacks raises ``KeyError`` (a programming
-error the tests catch), except data keys (provenance, facility status), which read as themselves.
+Language-dependent functions take ``lang`` (``"en"`` or ``"ru"``). A key the catalogue lacks
+raises ``KeyError`` (a programming error the tests catch), except data keys (provenance,
+facility status), which read as themselves.
 
 Russian thousands are separated by a no-break space (U+00A0), as Russian typography and CLDR
 do, so a number never wraps inside a table cell; the percent sign follows a no-break space too.
