@@ -23,6 +23,7 @@ from planner.errors import DataValidationError, Issue
 from planner.layers import LAYER_SPECS, LayerSpec
 from planner.model import Town, TownMeta
 from planner.norms.model import DEFAULT_NORM_SET
+from planner.towns import TOWN_FILE, TownNotFoundError, resolve_town
 from planner.validate import (
     check_facilities,
     check_layer,
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-TOWN_FILE = "town.toml"
 LAYER_SUFFIXES = (".geojson", ".gpkg", ".fgb", ".shp")
 """Layer file formats accepted, in order of preference; bundled data use GeoJSON (diffs well)."""
 
@@ -60,7 +60,8 @@ def load_town(folder: Path | str, *, norms: NormSet | None = None) -> Town:
     Parameters
     ----------
     folder
-        A folder holding ``town.toml`` and the layers of the data contract.
+        A folder holding ``town.toml`` and the layers of the data contract, or the name of a
+        known town (``"gusev"``; see ``planner.towns``). A path that exists wins over a name.
     norms
         The norm set whose service names facilities must use; ``None`` skips that check.
 
@@ -86,6 +87,8 @@ def check_town(
 ) -> tuple[Town | None, list[Issue]]:
     """Read and validate a town folder, collecting every issue instead of stopping at the first.
 
+    ``folder`` is a path or the name of a known town, as for ``load_town``.
+
     Returns
     -------
     town
@@ -93,15 +96,12 @@ def check_town(
     issues
         All errors and warnings found, in file order.
     """
-    folder = Path(folder)
+    try:
+        folder = resolve_town(folder)
+    except TownNotFoundError as err:
+        return None, [Issue(err.given, err.problem, err.fix)]
     if not folder.is_dir():
-        return None, [
-            Issue(
-                str(folder),
-                "is not a folder.",
-                "give the path of a town folder (e.g. geodata/gusev) holding town.toml.",
-            )
-        ]
+        return None, [Issue(str(folder), "is not a folder.", f"give a folder holding {TOWN_FILE}.")]
     meta, issues = read_town_meta(folder)
     frames: dict[str, gpd.GeoDataFrame] = {}
     for spec in LAYER_SPECS.values():
@@ -344,9 +344,13 @@ def norm_set_for(folder: Path | str) -> str:
     """Return the norm set a town folder asks for: its ``default_norms``, else the default.
 
     The one place that decides which norm set applies when the user names none: the CLI and the
-    dashboard both call it. An unreadable ``town.toml`` gives ``DEFAULT_NORM_SET`` (loading the
+    dashboard both call it. ``folder`` may be a town's name, as for ``load_town``. An unknown
+    name or an unreadable ``town.toml`` gives ``DEFAULT_NORM_SET`` (loading the
     town then reports what is wrong with it).
     """
-    path = Path(folder)
+    try:
+        path = resolve_town(folder)  # a town's name works here too
+    except TownNotFoundError:
+        return DEFAULT_NORM_SET
     meta, _ = read_town_meta(path) if path.is_dir() else (None, [])
     return meta.default_norms if meta is not None else DEFAULT_NORM_SET

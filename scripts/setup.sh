@@ -30,18 +30,13 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}" >/dev/null
 fi
 
-# Front-end assets: npm ci from the committed lockfile, then copy what the browser needs.
-front_key=$(cat package.json package-lock.json scripts/setup.sh | sha256sum | cut -d' ' -f1)
-if [ "$(cat "$stamps/frontend" 2>/dev/null)" != "$front_key" ] || [ ! -f static/vendor/leaflet/leaflet.js ]; then
+# Front-end assets: npm ci from the committed lockfile, then copy what the browser needs
+# (the list of files, with their licences, is in scripts/frontend_assets.py; the wheel build uses it too).
+front_key=$(cat package.json package-lock.json scripts/setup.sh scripts/frontend_assets.py | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamps/frontend" 2>/dev/null)" != "$front_key" ] || [ ! -f static/vendor/npm-packages.json ]; then
   log "installing front-end files from the npm registry"
   npm ci --silent --no-audit --no-fund
-  rm -rf static/vendor
-  mkdir -p static/vendor/leaflet/images static/vendor/jquery
-  cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css static/vendor/leaflet/
-  cp node_modules/leaflet/dist/images/*.png static/vendor/leaflet/images/
-  cp node_modules/leaflet/LICENSE static/vendor/leaflet/LICENSE
-  cp node_modules/jquery/dist/jquery.min.js static/vendor/jquery/
-  cp node_modules/jquery/LICENSE.txt static/vendor/jquery/LICENSE.txt
+  "$python_bin" scripts/frontend_assets.py node_modules static/vendor
   echo "$front_key" > "$stamps/frontend"
 fi
 
@@ -50,7 +45,7 @@ py_key=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamps/python" 2>/dev/null)" != "$py_key" ] || [ ! -x .venv/bin/planner ]; then
   log "installing the Python environment in .venv"
   [ -x .venv/bin/python ] || "$python_bin" -m venv .venv
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,dev]'
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dashboard,test,dev]'
   echo "$py_key" > "$stamps/python"
 fi
 log "ready"

@@ -161,5 +161,7 @@ def test_cli_unknown_norm_set_is_one_line(
 
 
 def test_cli_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", str(tmp_path / "nowhere")]) == 1
-    assert "is not a folder" in capsys.readouterr().out
+    assert main(["validate", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "is not a folder, nor the name of a known town" in err

@@ -18,12 +18,14 @@ from planner import __version__
 from planner.cli.optimize import add_optimize_parser
 from planner.cli.osm import add_import_osm_parser
 from planner.cli.scenario import add_scenario_parser
+from planner.cli.towns import add_towns_parser, provenance_lines
 from planner.errors import Issue, PlannerError
 from planner.io import check_town, load_town, norm_set_for
 from planner.layers import PROVENANCES
-from planner.paths import default_town_dir
+from planner.paths import DEFAULT_TOWN
 from planner.presentation.catalogue import LANGUAGES, Lang, t
 from planner.summary import TownSummary, town_summary
+from planner.towns import resolve_town
 
 if TYPE_CHECKING:
     from planner.analysis import Progress, TownAnalysis
@@ -55,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     command: Callable[[argparse.Namespace], int] = args.func
     try:
+        if isinstance(getattr(args, "town", None), str | Path):
+            args.town = resolve_town(args.town)  # a town's name, or a folder (every subcommand)
         return command(args)
     except PlannerError as err:
         print(f"planner: error: {err}", file=sys.stderr)
@@ -116,6 +120,7 @@ def _build_parser() -> argparse.ArgumentParser:
     add_import_osm_parser(commands)
     add_scenario_parser(commands)
     add_optimize_parser(commands)
+    add_towns_parser(commands)
     return parser
 
 
@@ -158,9 +163,9 @@ def _add_town_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "town",
         nargs="?",
-        type=Path,
-        default=default_town_dir(),
-        help="town folder (default: the bundled Gusev model, geodata/gusev)",
+        default=DEFAULT_TOWN,
+        help="town folder, or a town's name from `planner towns` (default: gusev, the bundled "
+        "Gusev model)",
     )
 
 
@@ -215,12 +220,8 @@ def _print_summary(summary: TownSummary, *, official: int) -> None:
     print("\nFacilities by service:")
     for service, count in summary.facilities_by_service.items():
         print(f"  {service:<24} {count:>4}")
-    shares = summary.overall_provenance_shares
-    print("\nProvenance of all features: " + ", ".join(f"{p} {s:.1%}" for p, s in shares.items()))
-    print(
-        f"Modelled (modelled + illustrative): {summary.modelled_share:.1%} of features, "
-        f"{summary.modelled_population_share:.1%} of residents"
-    )
+    print()
+    print("\n".join(provenance_lines(summary)))
 
 
 def _load_for_analysis(args: argparse.Namespace) -> tuple[Town, NormSet]:

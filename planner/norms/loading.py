@@ -1,4 +1,9 @@
-"""Finding and loading norm sets: by name in the norms folder, or by path to a ``.toml`` file."""
+"""Finding and loading norm sets: by name in the norms folders, or by path to a ``.toml`` file.
+
+Names are looked up in ``planner.paths.norms_dirs()``: the ``norms/`` folders of
+``PLANNER_GEODATA`` first, then the bundled one, so a user's set overrides a bundled set of the
+same name.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from pathlib import Path
 from planner.errors import DataValidationError, Issue, NormsError
 from planner.norms.model import DEFAULT_NORM_SET, NormSet
 from planner.norms.schema import build_norm_set, validate_norm_data
-from planner.paths import norms_dir
+from planner.paths import norms_dirs
 
 __all__ = ["available_norm_sets", "load_norms"]
 
@@ -19,10 +24,10 @@ def available_norm_sets(folder: Path | None = None) -> list[str]:
     Parameters
     ----------
     folder
-        Folder of norm sets; defaults to ``planner.paths.norms_dir()``.
+        Folder of norm sets; by default every folder of ``planner.paths.norms_dirs()``.
     """
-    folder = norms_dir() if folder is None else folder
-    return sorted(path.stem for path in folder.glob("*.toml")) if folder.is_dir() else []
+    folders = norms_dirs() if folder is None else [folder]
+    return _set_names(folders)
 
 
 def load_norms(
@@ -35,7 +40,7 @@ def load_norms(
     name_or_path
         A set name (a ``*.toml`` stem in ``folder``) or a path to a ``.toml`` file.
     folder
-        Folder of named sets; defaults to ``planner.paths.norms_dir()``.
+        Folder of named sets; by default the folders of ``planner.paths.norms_dirs()``.
 
     Returns
     -------
@@ -71,10 +76,16 @@ def _resolve(name_or_path: str | Path, folder: Path | None) -> Path:
             msg = f"Norm set file {path} does not exist. Check the path."
             raise NormsError(msg)
         return path
-    folder = norms_dir() if folder is None else folder
-    path = folder / f"{text}.toml"
-    if not path.is_file():
-        names = ", ".join(available_norm_sets(folder)) or "none"
-        msg = f"Unknown norm set {text!r} in {folder}. Available sets: {names}."
-        raise NormsError(msg)
-    return path
+    folders = norms_dirs() if folder is None else [folder]
+    for path in (candidate / f"{text}.toml" for candidate in folders):
+        if path.is_file():
+            return path
+    names = ", ".join(_set_names(folders)) or "none"
+    where = ", ".join(str(candidate) for candidate in folders) or "no norms folder"
+    msg = f"Unknown norm set {text!r} in {where}. Available sets: {names}."
+    raise NormsError(msg)
+
+
+def _set_names(folders: list[Path]) -> list[str]:
+    """Return the sorted, distinct ``*.toml`` stems of the folders that exist."""
+    return sorted({path.stem for f in folders if f.is_dir() for path in f.glob("*.toml")})
