@@ -247,6 +247,14 @@ def test_broken_town_shows_every_issue_and_the_sidebar_still_works(tiny_dir: Pat
     assert at.title[0].value.startswith("Данные")
 
 
+def test_a_town_name_works_in_the_folder_box(tmp_path: Path, monkeypatch):
+    shutil.copytree(TINY_TOWN_DIR, tmp_path / "geodata" / "tinyville")
+    monkeypatch.setenv("PLANNER_GEODATA", str(tmp_path / "geodata"))
+    at = _app(Path("tinyville"))
+    assert not at.error
+    assert "Tiny" in at.title[0].value
+
+
 def test_missing_folder_is_an_error_not_a_traceback(tmp_path: Path):
     at = _app(tmp_path / "nowhere")
     assert not at.exception

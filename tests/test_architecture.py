@@ -46,6 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "planner.validate",
             "planner.summary",
             "planner.town_write",
+            "planner.towns",
             "planner.norms",
         ),
     ),
