@@ -3,7 +3,7 @@
 The public API, for notebooks and scripts (README, "Using it from Python")::
 
     import planner
-    town = planner.load_town("geodata/gusev")
+    town = planner.load_town("gusev")  # a bundled town by name, or a folder
     result = planner.analyze(town, services=["kindergarten"])
     planner.summary_table(result)
     planner.explain(result, "res-0100", "kindergarten").sentence
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         CloseFacility,
         DataValidationError,
         Issue,
+        KnownTown,
         MoveFacility,
         NormsError,
         NormSet,
@@ -51,11 +52,13 @@ if TYPE_CHECKING:
         Town,
         TownAnalysis,
         TownMeta,
+        TownNotFoundError,
         analyze,
         apply_scenario,
         available_norm_sets,
         compare,
         explain,
+        known_towns,
         load_norms,
         load_town,
         service_figures,
@@ -75,6 +78,7 @@ __all__ = [
     "CloseFacility",
     "DataValidationError",
     "Issue",
+    "KnownTown",
     "MoveFacility",
     "NormSet",
     "NormsError",
@@ -89,12 +93,14 @@ __all__ = [
     "Town",
     "TownAnalysis",
     "TownMeta",
+    "TownNotFoundError",
     "__version__",
     "analyze",
     "apply_scenario",
     "available_norm_sets",
     "compare",
     "explain",
+    "known_towns",
     "load_norms",
     "load_town",
     "service_figures",

@@ -35,6 +35,7 @@ from planner.scenarios import (
     apply_scenario,
     run_comparison,
 )
+from planner.towns import KnownTown, TownNotFoundError, known_towns
 
 __all__ = [
     "AddFacility",
@@ -44,6 +45,7 @@ __all__ = [
     "CloseFacility",
     "DataValidationError",
     "Issue",
+    "KnownTown",
     "MoveFacility",
     "NormSet",
     "NormsError",
@@ -58,11 +60,13 @@ __all__ = [
     "Town",
     "TownAnalysis",
     "TownMeta",
+    "TownNotFoundError",
     "analyze",
     "apply_scenario",
     "available_norm_sets",
     "compare",
     "explain",
+    "known_towns",
     "load_norms",
     "load_town",
     "service_figures",
@@ -77,7 +81,9 @@ def load_town(folder: Path | str, *, norms: NormSet | None = None) -> Town:
     ----------
     folder
         A folder with ``town.toml`` and the layers of the data contract (docs/architecture.md),
-        e.g. ``"geodata/gusev"``.
+        e.g. ``"geodata/gusev"``, or the name of a known town, e.g. ``"gusev"`` (the bundled
+        towns and those in ``PLANNER_GEODATA`` folders; ``known_towns()`` lists them). A path
+        that exists wins over a name.
     norms
         When given, facilities must use this norm set's service keys.
 
