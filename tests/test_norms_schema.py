@@ -15,7 +15,7 @@ import pytest
 from planner.errors import DataValidationError
 from planner.norms import DemandRule, load_norms
 from planner.norms.schema import build_norm_set, validate_norm_data
-from planner.paths import norms_dir
+from planner.paths import bundled_geodata_dir
 from tests.factories import MINI_NORMS_TOML
 
 VALID = MINI_NORMS_TOML
@@ -221,7 +221,9 @@ def test_several_problems_are_reported_at_once(tmp_path: Path) -> None:
     assert any(issue.startswith("museum|") for issue in issues)
 
 
-@pytest.mark.parametrize("path", sorted(norms_dir().glob("*.toml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", sorted((bundled_geodata_dir() / "norms").glob("*.toml")), ids=lambda p: p.stem
+)
 def test_the_bundled_sets_have_no_issues(path: Path) -> None:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     assert validate_norm_data(data, file=path.name, expected_key=path.stem) == []
