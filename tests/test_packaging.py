@@ -18,6 +18,7 @@ checkout), so ``import planner`` finds the installed copy: a test asserts it.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -263,7 +264,10 @@ def test_analyze_gusev_gives_the_checkout_figures(
     reference = tmp_path / "reference"
     reference.mkdir()
     assert got == _checkout(args, reference)
-    assert "kindergarten" in got
+    summary = (elsewhere / "out" / "service_summary.csv").read_text(encoding="utf-8-sig")
+    [row] = list(csv.DictReader(summary.splitlines()))
+    assert row["service"] == "kindergarten"
+    assert float(row["residents"]) == 28600
     for name in ANALYSIS_FILES:
         produced = (elsewhere / "out" / name).read_bytes()
         assert produced == (reference / "out" / name).read_bytes(), name
