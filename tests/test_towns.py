@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -131,10 +133,17 @@ def test_cli_towns_lists_bundled_and_user_towns(
     out = capsys.readouterr().out
     assert "gusev: Gusev (Гусев), 28,600 residents (2025); bundled with planner" in out
     assert "tinyville: Tiny (Крошечный), 1,000 residents (2025); user folder" in out
-    # The tiny town's 21 features: 2 illustrative facilities, 19 modelled (boundary, districts,
-    # residential blocks, streets).
+    # Counted straight from the GeoJSON files: every feature of every layer has a provenance.
+    counts = Counter(
+        feature["properties"]["provenance"]
+        for path in TINY_TOWN_DIR.glob("*.geojson")
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]
+    )
+    assert set(counts) == {"modelled", "illustrative"}
+    total = sum(counts.values())
+    shares = ", ".join(f"{p} {counts[p] / total:.1%}" for p in ("modelled", "illustrative"))
     tiny = out.split("tinyville:")[1]
-    assert "Provenance of all features: modelled 90.5%, illustrative 9.5%" in tiny
+    assert f"Provenance of all features: {shares}" in tiny
     assert "Modelled (modelled + illustrative): 100.0% of features, 100.0% of residents" in tiny
     assert "broken: cannot be loaded (1 error(s))" in out
     assert "`planner validate broken` lists the problems" in out
