@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from planner.io import LAYER_SUFFIXES, TOWN_FILE
+from planner.io import LAYER_SUFFIXES
 from planner.layers import LAYER_SPECS
+from planner.towns import TOWN_FILE
 
 __all__ = ["town_data_hash"]
 
