@@ -4,8 +4,8 @@
 from the checkout (what ``pip install .`` and ``pip wheel .`` do). The wheel from the checkout and
 the sdist (which pip builds again, with npm and git out of reach) are each installed into a fresh
 virtual environment in a temporary folder; from yet another folder, ``planner towns``,
-``planner validate gusev`` and ``planner analyze gusev`` must succeed and print and write exactly
-what the checkout does.
+``planner validate gusev``, ``planner analyze gusev`` and the tutorial (docs/tutorial.md) must
+succeed and print and write exactly what the checkout does.
 
 How the fresh environments get their dependencies: only the built package is installed into them
 (``pip install --no-index --no-deps``); one ``.pth`` line appends the test environment's
@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -287,3 +288,14 @@ def test_unknown_town_lists_the_bundled_ones(installed: Installed, elsewhere: Pa
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1
     assert result.stderr.rstrip().endswith(": gusev.")
+
+
+def test_the_tutorial_runs_on_the_installed_package(installed: Installed, elsewhere: Path) -> None:
+    # A notebook user's folder: the page and the runner copied in, nothing else of the checkout.
+    for source in (ROOT / "docs" / "tutorial.md", ROOT / "tests" / "tutorial.py"):
+        shutil.copy(source, elsewhere / source.name)
+    result = _run([str(installed.python), "tutorial.py", "tutorial.md"], cwd=elsewhere)
+    steps = json.loads(result.stdout)
+    assert len(steps) >= 6
+    for number, step in enumerate(steps, start=1):
+        assert step["printed"] == step["expected"], f"block {number}:\n{step['code']}"
