@@ -18,7 +18,7 @@ from planner.errors import DataValidationError, Issue, NormsError, PlannerError
 from planner.figures import ServiceFigures, service_figures, summary_table
 from planner.io import load_town as _load_town
 from planner.model import Town, TownMeta
-from planner.norms import DEFAULT_NORM_SET, NormSet, ServiceNorm, available_norm_sets
+from planner.norms import NormSet, ServiceNorm, available_norm_sets
 from planner.norms import load_norms as _load_norms
 from planner.presentation.catalogue import Lang
 from planner.presentation.explain import BlockExplanation, explain_block
@@ -130,9 +130,11 @@ def load_norms(name_or_path: str | Path | None = None, *, town: Town | None = No
     >>> load_norms("fifteen_minute_city").services["school"].walk_limit_m
     1200.0
     """
-    if name_or_path is None:
-        name_or_path = town.meta.default_norms if town is not None else DEFAULT_NORM_SET
-    return _load_norms(name_or_path)
+    if name_or_path is None and town is not None:
+        # A loaded town carries its choice (``TownMeta.default_norms``, read from town.toml the
+        # way ``planner.io.norm_set_for`` reads it for the CLI and the dashboard).
+        name_or_path = town.meta.default_norms
+    return _load_norms() if name_or_path is None else _load_norms(name_or_path)
 
 
 def analyze(
