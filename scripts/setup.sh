@@ -45,7 +45,7 @@ py_key=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamps/python" 2>/dev/null)" != "$py_key" ] || [ ! -x .venv/bin/planner ]; then
   log "installing the Python environment in .venv"
   [ -x .venv/bin/python ] || "$python_bin" -m venv .venv
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dashboard,test,dev]'
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dashboard,notebook,test,dev]'
   echo "$py_key" > "$stamps/python"
 fi
 log "ready"

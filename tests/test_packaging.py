@@ -8,29 +8,36 @@ virtual environment in a temporary folder; from yet another folder, ``planner to
 succeed and print and write exactly what the checkout does.
 
 How the fresh environments get their dependencies: only the built package is installed into them
-(``pip install --no-index --no-deps``); one ``.pth`` line appends the test environment's
-site-packages to their path. Nothing is downloaded or copied (the pinned dependencies weigh
-hundreds of megabytes), the versions are exactly the pinned ones, and ``pip check`` proves that the
-package's declared requirements are met. The installed package comes first on the path, and a
-``.pth`` *line* does not run the test environment's own ``.pth`` hooks (the editable install of the
-checkout), so ``import planner`` finds the installed copy: a test asserts it.
+(``pip install --no-index --no-deps``). Its declared requirements (``Requires-Dist`` of the built
+wheel, followed transitively through the test environment's installed metadata) are linked from
+the test environment into a folder that one ``.pth`` line puts on the new environment's path —
+those and nothing else, so an import of an undeclared package (a test-only one, Streamlit) fails
+there as it would for a user. The ``notebook`` extra's additional packages sit in a second folder
+that only the tutorial run adds (``PYTHONPATH``), as if installed with ``[notebook]``. Nothing is
+downloaded or copied (the pinned dependencies weigh hundreds of megabytes), the versions are
+exactly the pinned ones, and ``pip check`` proves the declared requirements are met. A ``.pth``
+*line* does not run ``.pth`` hooks, so the editable install of the checkout stays out of reach and
+``import planner`` finds the installed copy: a test asserts it.
 """
 
 from __future__ import annotations
 
 import csv
+import email.parser
 import json
 import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tomllib
 import zipfile
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 pytestmark = pytest.mark.package
 
@@ -106,27 +113,93 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return Built(sdist, from_sdist, wheel)
 
 
-def _fresh_env(root: Path, artefact: Path, *, path: str) -> Installed:
+def _declared_requirements(wheel: Path) -> list[str]:
+    """The ``Requires-Dist`` lines of a built wheel."""
+    with zipfile.ZipFile(wheel) as archive:
+        [name] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        headers = email.parser.Parser().parsestr(archive.read(name).decode("utf-8"))
+    return headers.get_all("Requires-Dist") or []
+
+
+def _closure(requires: list[str], extras: frozenset[str]) -> set[str]:
+    """Names of the distributions ``requires`` needs with ``extras``, transitively."""
+    seen: set[tuple[str, frozenset[str]]] = set()
+    todo = [(requires, extras)]
+    while todo:
+        texts, active = todo.pop()
+        for text in texts:
+            requirement = Requirement(text)
+            marker = requirement.marker
+            if marker is not None and not any(marker.evaluate({"extra": e}) for e in {"", *active}):
+                continue
+            key = (canonicalize_name(requirement.name), frozenset(requirement.extras))
+            if key not in seen:
+                seen.add(key)
+                todo.append((metadata.distribution(key[0]).requires or [], key[1]))
+    return {name for name, _ in seen}
+
+
+def _link_distributions(names: set[str], folder: Path) -> Path:
+    """Link the top-level files of these installed distributions into ``folder``."""
+    folder.mkdir(parents=True)
+    for name in sorted(names):
+        dist = metadata.distribution(name)
+        for top in sorted({file.parts[0] for file in dist.files or []}):
+            target = folder / top
+            if top in {"..", "__pycache__"} or top.endswith(".pth") or target.is_symlink():
+                continue
+            target.symlink_to(Path(str(dist.locate_file(top))))
+    return folder
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    runtime: Path
+    notebook: Path
+    build: Path
+
+
+@pytest.fixture(scope="module")
+def dependencies(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Dependencies:
+    folder = tmp_path_factory.mktemp("dependencies")
+    requires = _declared_requirements(built.wheel)
+    runtime = _closure(requires, frozenset())
+    notebook = _closure(requires, frozenset({"notebook"})) - runtime
+    assert "streamlit" not in runtime  # the library does not need the dashboard
+    assert "mapclassify" in notebook
+    return Dependencies(
+        runtime=_link_distributions(runtime, folder / "runtime"),
+        notebook=_link_distributions(notebook, folder / "notebook"),
+        build=_link_distributions({"setuptools"}, folder / "build"),
+    )
+
+
+def _fresh_env(root: Path, artefact: Path, deps: Dependencies, *, path: str) -> Installed:
     _run([sys.executable, "-m", "venv", "--without-pip", str(root)], cwd=root.parent)
     query = "import sysconfig; print(sysconfig.get_path('purelib'))"
     purelib = Path(_run([str(root / "bin" / "python"), "-c", query], cwd=root).stdout.strip())
-    ours = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
-    (purelib / "test_dependencies.pth").write_text("\n".join(sorted(ours)) + "\n", "utf-8")
+    (purelib / "dependencies.pth").write_text(f"{deps.runtime}\n", "utf-8")
+    # setuptools is on the path only while pip builds the sdist: it is a build requirement.
+    (purelib / "build_dependencies.pth").write_text(f"{deps.build}\n", "utf-8")
     pip = [sys.executable, "-m", "pip", "--python", str(root / "bin" / "python"), "install"]
     flags = ["--no-index", "--no-deps", "--ignore-installed", "--no-build-isolation", "--quiet"]
     _run([*pip, *flags, str(artefact)], cwd=root.parent, env=_clean_env(PATH=path))
+    (purelib / "build_dependencies.pth").unlink()
     return Installed(artefact.name, root)
 
 
 @pytest.fixture(scope="module", params=["wheel", "sdist"])
 def installed(
-    request: pytest.FixtureRequest, built: Built, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    built: Built,
+    dependencies: Dependencies,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Installed:
     root = tmp_path_factory.mktemp(f"venv-{request.param}") / "env"
     if request.param == "wheel":
-        return _fresh_env(root, built.wheel, path=os.environ.get("PATH", ""))
+        return _fresh_env(root, built.wheel, dependencies, path=os.environ.get("PATH", ""))
     # Building from the sdist needs neither npm nor git nor a network: only the interpreter.
-    return _fresh_env(root, built.sdist, path=str(root / "bin"))
+    return _fresh_env(root, built.sdist, dependencies, path=str(root / "bin"))
 
 
 @pytest.fixture
@@ -220,6 +293,16 @@ def test_the_installed_copy_is_the_one_running(installed: Installed, elsewhere: 
     )
     check = [sys.executable, "-m", "pip", "--python", str(installed.python), "check"]
     _run(check, cwd=elsewhere)
+    # Only the declared dependencies are there: the dashboard's are not.
+    missing = subprocess.run(
+        [str(installed.python), "-c", "import streamlit"],
+        cwd=elsewhere,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "No module named 'streamlit'" in missing.stderr
 
 
 def _checkout(args: list[str], cwd: Path) -> str:
@@ -290,11 +373,14 @@ def test_unknown_town_lists_the_bundled_ones(installed: Installed, elsewhere: Pa
     assert result.stderr.rstrip().endswith(": gusev.")
 
 
-def test_the_tutorial_runs_on_the_installed_package(installed: Installed, elsewhere: Path) -> None:
+def test_the_tutorial_runs_on_the_installed_package(
+    installed: Installed, dependencies: Dependencies, elsewhere: Path
+) -> None:
     # A notebook user's folder: the page and the runner copied in, nothing else of the checkout.
     for source in (ROOT / "docs" / "tutorial.md", ROOT / "tests" / "tutorial.py"):
         shutil.copy(source, elsewhere / source.name)
-    result = _run([str(installed.python), "tutorial.py", "tutorial.md"], cwd=elsewhere)
+    env = _clean_env(PYTHONPATH=str(dependencies.notebook))  # installed with [notebook]
+    result = _run([str(installed.python), "tutorial.py", "tutorial.md"], cwd=elsewhere, env=env)
     steps = json.loads(result.stdout)
     assert len(steps) >= 6
     for number, step in enumerate(steps, start=1):
