@@ -61,3 +61,22 @@ class NormsError(PlannerError, ValueError):
 
 class NetworkError(PlannerError, ValueError):
     """The walking network cannot answer a question (empty, disconnected, nothing to snap to)."""
+
+
+MAX_SHOWN_CHARS = 400
+"""Longest text a message repeats in full; longer values are cut (a name can be a whole file)."""
+
+
+def shorten(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """Return ``text``, cut to ``limit`` characters with its full length said when longer.
+
+    Examples
+    --------
+    >>> shorten("Gusev")
+    'Gusev'
+    >>> shorten("x" * 100_000, 10)
+    'xxxxxxxxxx… (100,000 characters)'
+    """
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"

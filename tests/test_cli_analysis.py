@@ -70,12 +70,17 @@ def test_unknown_service_is_one_line(tiny_town_dir: Path, tmp_path: Path, capsys
     assert err.count("\n") == 1
 
 
-def test_broken_town_is_one_line_with_the_first_problem(tiny_town_dir: Path, capsys) -> None:
+def test_broken_town_exits_1_listing_every_problem(tiny_town_dir: Path, capsys) -> None:
     (tiny_town_dir / "streets.geojson").unlink()
-    assert main(["gaps", str(tiny_town_dir)]) == 2
+    (tiny_town_dir / "facilities.geojson").unlink()
+    assert main(["gaps", str(tiny_town_dir)]) == 1
     err = capsys.readouterr().err
-    assert "streets.geojson: required layer is missing" in err
-    assert err.count("\n") == 1
+    lines = err.splitlines()
+    assert lines[0].startswith("planner: error: Town folder")
+    assert "2 error(s):" in lines[0]
+    assert any("streets.geojson: required layer is missing" in line for line in lines[1:])
+    assert any("facilities.geojson: required layer is missing" in line for line in lines[1:])
+    assert len(lines) == 3
 
 
 def test_gaps_prints_capacity_shortfall(tiny_town_dir: Path, capsys) -> None:
@@ -87,22 +92,25 @@ def test_gaps_prints_capacity_shortfall(tiny_town_dir: Path, capsys) -> None:
     assert "Concert hall" in out
 
 
-def test_failed_export_leaves_no_partial_file(
-    tiny_town_dir: Path, tmp_path: Path, monkeypatch
+def test_failed_export_leaves_the_previous_result(
+    tiny_town_dir: Path, tmp_path: Path, monkeypatch, capsys
 ) -> None:
     from planner.exports import data as export
 
     def broken(frame):
-        msg = "disk full"
+        msg = "the writer failed"
         raise OSError(msg)
 
     monkeypatch.setattr(export, "_for_gpkg", broken)
     out = tmp_path / "out"
     out.mkdir()
     (out / "analysis.gpkg").write_bytes(b"previous version")
-    with pytest.raises(OSError, match="disk full"):
-        main(["analyze", str(tiny_town_dir), "--out", str(out)])
+    assert main(["analyze", str(tiny_town_dir), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "the writer failed" in err
     assert (out / "analysis.gpkg").read_bytes() == b"previous version"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tiny_town"]  # no staging left
     assert [p.name for p in out.iterdir()] == ["analysis.gpkg"]
 
 

@@ -323,3 +323,47 @@ def test_cli_overwrite_removes_stale_layers(tmp_path: Path) -> None:
     assert main([*args, "--out", str(out), "--overwrite"]) == 0
     assert not (out / "water.geojson").exists()
     assert load_town(out).meta.name == "Edge"
+
+
+def test_overwrite_keeps_what_an_import_does_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "town"
+    _import(EDGE, out)
+    (out / "scenarios").mkdir()
+    (out / "scenarios" / "plan.toml").write_text('name = "plan"\n', encoding="utf-8")
+    (out / "water.geojson").write_text("{}", encoding="utf-8")
+    _import(EDGE, out, overwrite=True)
+    assert (out / "scenarios" / "plan.toml").read_text(encoding="utf-8") == 'name = "plan"\n'
+    assert not (out / "water.geojson").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["town"]
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_an_import_that_dies_while_writing_leaves_no_half_built_folder(
+    tmp_path: Path, monkeypatch, overwrite: bool
+) -> None:
+    from planner.osm import importer
+
+    out = tmp_path / "town"
+    if overwrite:
+        _import(EDGE, out, population=700)
+    before = {p.name: p.read_bytes() for p in out.iterdir()} if overwrite else None
+    real_write = importer.write_layer
+    calls = []
+
+    def dies_on_the_third_layer(path: Path, name: str, frame: gpd.GeoDataFrame) -> int:
+        calls.append(name)
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # as if killed: the process stops mid-write
+        return real_write(path, name, frame)
+
+    monkeypatch.setattr(importer, "write_layer", dies_on_the_third_layer)
+    with pytest.raises(KeyboardInterrupt):
+        _import(EDGE, out, population=1000, overwrite=overwrite)
+    if overwrite:
+        assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    else:
+        assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["town"] if overwrite else [])
+    monkeypatch.setattr(importer, "write_layer", real_write)
+    report = _import(EDGE, out, population=1000, overwrite=overwrite)  # a re-run just works
+    assert load_town(report.folder).meta.population == 1000

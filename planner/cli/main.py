@@ -1,13 +1,12 @@
 """The ``planner`` command line: one subcommand per task.
 
-A ``PlannerError`` becomes one line on stderr and exit code 2, never a traceback; a town folder
-that fails validation prints every problem and exits with code 1.
+Every failure is reported by ``planner.cli.guard``: invalid data lists every problem and exits
+with code 1; any other error is one line and exit code 2; never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -15,11 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner import __version__
+from planner.cli.guard import (
+    EXIT_INVALID,
+    OneLineParser,
+    configure_logging,
+    output_path,
+    run_guarded,
+)
 from planner.cli.optimize import add_optimize_parser
 from planner.cli.osm import add_import_osm_parser
 from planner.cli.scenario import add_scenario_parser
 from planner.cli.towns import add_towns_parser, provenance_lines
-from planner.errors import Issue, PlannerError
+from planner.errors import Issue, PlannerError, shorten
 from planner.io import check_town, load_town, norm_set_for
 from planner.layers import PROVENANCES
 from planner.paths import DEFAULT_TOWN
@@ -31,9 +37,6 @@ if TYPE_CHECKING:
     from planner.analysis import Progress, TownAnalysis
     from planner.model import Town
     from planner.norms import NormSet
-
-EXIT_INVALID = 1
-EXIT_ERROR = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,26 +50,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit code: 0 success, 1 invalid data, 2 any other error the user can fix.
+        The exit code: 0 success, 1 invalid data, 2 any other error, 130 interrupted
+        (``planner.cli.guard``).
     """
     parser = _build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(verbose=args.verbose)
     command: Callable[[argparse.Namespace], int] = args.func
-    try:
+
+    def run(args: argparse.Namespace) -> int:
         if isinstance(getattr(args, "town", None), str | Path):
             args.town = resolve_town(args.town)  # a town's name, or a folder (every subcommand)
         return command(args)
-    except PlannerError as err:
-        print(f"planner: error: {err}", file=sys.stderr)
-        return EXIT_ERROR
+
+    return run_guarded(run, args)
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="planner",
         description="Gusev Planner: walking access to social infrastructure against norms.",
     )
@@ -90,7 +91,11 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _add_analysis_command_options(analyze)
     analyze.add_argument(
-        "--out", type=Path, required=True, help="output folder (created if missing)"
+        "--out",
+        type=output_path,
+        required=True,
+        help="output folder (created if missing; replaced as a whole by each run, so it must be "
+        "new, empty or an earlier result)",
     )
     analyze.set_defaults(func=_cmd_analyze)
 
@@ -211,7 +216,8 @@ def _print_issues(issues: list[Issue]) -> None:
 
 
 def _print_summary(summary: TownSummary, *, official: int) -> None:
-    print(f"\n{summary.name}: population {summary.population:,} (official {official:,})")
+    name = shorten(summary.name, 80)
+    print(f"\n{name}: population {summary.population:,} (official {official:,})")
     print("\nLayers:")
     for layer, count in summary.layer_counts.items():
         counts = summary.provenance_counts.get(layer, {})
@@ -260,15 +266,30 @@ def _progress_printer(norms: NormSet, lang: Lang) -> Progress:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from planner.exports.data import export_geopackage, export_tables
+    from planner.exports.data import RESULT_FILES, export_geopackage, export_tables
+    from planner.fileio import atomic_folder
     from planner.presentation.report import far_point_lines, service_table_lines
+    from planner.stamp import run_manifest
 
     analysis = _run_analysis(args, with_catchments=True)
     out: Path = args.out
-    gpkg = export_geopackage(analysis, out / "analysis.gpkg")
-    tables = export_tables(analysis, out)
-    for path in (gpkg, *tables):
-        print(t("cli.wrote", args.lang, path=path))
+    manifest = run_manifest(
+        "analyze",
+        {
+            "services": list(analysis.services),
+            "walk_speed_m_min": analysis.walk_speed_m_min,
+            "elderly": bool(args.elderly),
+            "include_planned": analysis.include_planned,
+        },
+        town_folder=analysis.town.folder,
+        norms=analysis.norms,
+    )
+    # The whole set is staged and swapped in at once: a reader never sees two runs mixed.
+    with atomic_folder(out, manifest=manifest, expected=RESULT_FILES) as stage:
+        written = [export_geopackage(analysis, stage / "analysis.gpkg")]
+        written += export_tables(analysis, stage)
+    for path in written:
+        print(t("cli.wrote", args.lang, path=out / path.name))
     print()
     _print_lines(service_table_lines(analysis, args.lang))
     _print_lines(far_point_lines(analysis, args.lang))

@@ -11,12 +11,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from planner.cli.guard import EXIT_INVALID, non_negative_number, output_path, positive_number
 from planner.norms import DEFAULT_NORM_SET
 from planner.osm.importer import bbox_boundary, import_osm, load_boundary, parse_bbox
-from planner.osm.options import DEFAULT_MARGIN_M, ImportOptions, ImportReport, OsmImportError
+from planner.osm.options import (
+    DEFAULT_MARGIN_M,
+    ImportOptions,
+    ImportReport,
+    OsmImportError,
+    require_file,
+)
 from planner.osm.population import DEFAULT_COHORT_SHARES, ResidentialAssumptions
-
-EXIT_INVALID = 1
 
 
 def add_import_osm_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -36,7 +41,9 @@ def add_import_osm_parser(commands: argparse._SubParsersAction) -> None:  # type
     where.add_argument("--bbox", help="bounding box W,S,E,N in degrees, when no outline exists")
     parser.add_argument("--name", required=True, help="town name")
     parser.add_argument("--name-ru", default="", help="town name in Russian")
-    parser.add_argument("--out", type=Path, required=True, help="town folder to write")
+    parser.add_argument(
+        "--out", type=output_path, required=True, help="town folder to write (must be new or empty)"
+    )
     parser.add_argument(
         "--population", type=int, default=None, help="official total to scale residents to"
     )
@@ -53,19 +60,19 @@ def add_import_osm_parser(commands: argparse._SubParsersAction) -> None:  # type
     )
     parser.add_argument(
         "--margin-m",
-        type=float,
+        type=non_negative_number,
         default=DEFAULT_MARGIN_M,
         help=f"keep streets this far beyond the boundary (default {DEFAULT_MARGIN_M:g})",
     )
     parser.add_argument(
         "--living-area-m2",
-        type=float,
+        type=positive_number,
         default=defaults.living_area_per_person_m2,
         help="living space per resident in m² (default %(default)s)",
     )
     parser.add_argument(
         "--residential-share",
-        type=float,
+        type=positive_number,
         default=defaults.residential_share["apartment"],
         help="share of gross floor area that is housing in houses and blocks of flats "
         "(mixed-use buildings get two thirds of it; default %(default)s)",
@@ -83,6 +90,10 @@ def add_import_osm_parser(commands: argparse._SubParsersAction) -> None:  # type
 
 def run_import_osm(args: argparse.Namespace) -> int:
     """Run ``import-osm``; print the report; return 0, or 1 when the folder has errors."""
+    # Input files are checked before the (long) read of the extract, which checks its own.
+    for flag, path in (("--boundary", args.boundary), ("--keep-facilities", args.keep_facilities)):
+        if path is not None:
+            require_file(flag, path)
     boundary = (
         load_boundary(args.boundary) if args.boundary else bbox_boundary(parse_bbox(args.bbox))
     )

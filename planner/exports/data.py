@@ -37,6 +37,19 @@ GPKG_LAYERS: dict[str, str] = {
 
 CSV_ENCODING = "utf-8-sig"
 
+TABLE_NAMES = (
+    "service_summary",
+    "district_summary",
+    "coverage",
+    "gap_zones",
+    "requirements",
+    "facilities",
+)
+"""The CSV tables of an analysis, written as ``<name>.csv``."""
+
+RESULT_FILES = ("analysis.gpkg", *(f"{name}.csv" for name in TABLE_NAMES))
+"""Every file of an analysis result set (``planner analyze --out``), besides its manifest."""
+
 
 def coverage_frame(analysis: TownAnalysis) -> gpd.GeoDataFrame:
     """Return the long coverage table with demand and provision per unit, on unit polygons."""
@@ -71,8 +84,12 @@ def facilities_frame(analysis: TownAnalysis) -> gpd.GeoDataFrame:
     ]
     if loads:
         load = pd.concat(loads, ignore_index=True).set_index("facility_id")
-        for column in ("load", "load_within", "load_share", "is_full"):
+        for column in ("load", "load_within", "load_share"):
             facilities[column] = load[column].reindex(facilities["id"]).to_numpy()
+        # A real boolean, empty (NULL) where unknown: a facility of a service not analysed.
+        facilities["is_full"] = pd.array(
+            load["is_full"].reindex(facilities["id"]).to_numpy(), dtype="boolean"
+        )
     return facilities
 
 
@@ -209,8 +226,23 @@ def _flat_lists(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> Path:
-    """Write a table as UTF-8 CSV with a byte-order mark (Excel reads Cyrillic), atomically."""
+    """Write a table as UTF-8 CSV with a byte-order mark (Excel reads Cyrillic), atomically.
+
+    Unknown and unreachable values (NaN, infinite distances) are empty cells, as they are NULL
+    in the GeoPackage.
+    """
+    table = _finite_or_empty(table)
     return write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+
+
+def _finite_or_empty(table: pd.DataFrame) -> pd.DataFrame:
+    """Return ``table`` with infinities in float columns replaced by NaN (written as empty)."""
+    floats = [c for c in table.columns if pd.api.types.is_float_dtype(table[c].dtype)]
+    if not floats:
+        return table
+    out = table.copy()
+    out[floats] = out[floats].replace([np.inf, -np.inf], np.nan)
+    return out
 
 
 def _with_lonlat(frame: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -225,14 +257,33 @@ def _with_lonlat(frame: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def _for_gpkg(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Make columns GDAL can store: lists become JSON, objects text, inf becomes empty."""
+    """Make columns GDAL can store with their type.
+
+    Lists become JSON arrays; booleans (NULL when unknown) stay booleans; other objects become
+    text; missing values and infinities become NULL.
+    """
     out = _flat_lists(frame)
     for column in out.columns:
         if column == out.geometry.name:
             continue
         values = out[column]
         if values.dtype == object:
-            out[column] = values.map(lambda v: v if v is None or isinstance(v, str) else str(v))
+            present = values[values.notna()]
+            if len(present) and present.map(lambda v: isinstance(v, bool | np.bool_)).all():
+                out[column] = pd.array(values.where(values.notna(), None), dtype="boolean")
+            else:
+                out[column] = values.map(_as_text)
         elif pd.api.types.is_float_dtype(values.dtype):
             out[column] = values.replace([np.inf, -np.inf], np.nan)
     return out
+
+
+def _as_text(value: object) -> str | None:
+    """Return text for the GeoPackage; NaN / NA become NULL, never the text "nan"."""
+    if value is None or isinstance(value, str):
+        return value
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating) and np.isnan(value):
+        return None
+    return str(value)

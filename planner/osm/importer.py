@@ -20,6 +20,7 @@ import pyogrio
 import shapely
 
 from planner.config import DISPLAY_CRS, OSM_ATTRIBUTION
+from planner.fileio import atomic_folder
 from planner.io import check_town
 from planner.layers import COHORT_COLUMNS, PROVENANCES
 from planner.network import build_walk_graph
@@ -32,6 +33,7 @@ from planner.osm.options import (
     ImportOptions,
     ImportReport,
     OsmImportError,
+    require_file,
 )
 from planner.osm.population import (
     ResidentialEstimate,
@@ -65,6 +67,8 @@ WRITTEN_FILES = (
 )
 STALE_LAYERS = ("water.geojson", "rail.geojson")
 """Optional layers an import does not write: removed on ``overwrite`` so no model data linger."""
+
+_REPLACED = frozenset((*WRITTEN_FILES, *STALE_LAYERS))
 
 
 def import_osm(
@@ -104,6 +108,8 @@ def import_osm(
     """
     report = progress or (lambda _f, _m: None)
     _check_out(out, overwrite=options.overwrite)
+    if options.keep_facilities is not None:
+        require_file("--keep-facilities", options.keep_facilities)
     norms = load_norms(options.norms)
     metric_crs = str(gpd.GeoSeries([boundary.shape], crs=DISPLAY_CRS).estimate_utm_crs())
     study_area = _buffer_lonlat(boundary.shape, options.margin_m, metric_crs)
@@ -156,40 +162,42 @@ def import_osm(
         )
     population = int(residential["population"].sum())
     report(0.9, f"writing {out}")
-    counts = _write_folder(
-        out,
-        options=options,
-        boundary=boundary,
-        layers={
-            "boundary": _boundary_frame(boundary, options.name),
-            "streets": streets,
-            "residential": residential,
-            "facilities": facilities,
-            "districts": districts,
-        },
-        meta=_meta(options, population, extract_data.timestamp, metric_crs, norms.key),
-    )
-    result = ImportReport(
-        folder=out,
-        timestamp=extract_data.timestamp,
-        timestamp_basis=extract_data.timestamp_basis,
-        layer_counts=counts,
-        street_components=graph.n_components,
-        largest_component_share=float(sizes.max() / sizes.sum()) if sizes.size else 0.0,
-        incomplete_relations=extract_data.incomplete,
-        merged_duplicates=merged,
-        untagged_levels=estimate.untagged_levels,
-        estimated_population=estimate.estimated_total,
-        population=population,
-        scale_factor=estimate.scale_factor,
-        facilities_by_service=facilities_by_service(facilities),
-        capacity_estimates=int((facilities["capacity_basis"] == "estimate").sum()),
-        merge=merge_report,
-        issues=[],
-    )
-    write_text(out / "README.md", town_readme(result, options, extract, source))
-    report(0.95, "validating the folder")
-    _, issues = check_town(out, norms=norms)
+    # The folder is built beside ``out`` and swapped in whole: a killed import leaves nothing
+    # half-built, and --overwrite keeps the files an import does not write (e.g. scenarios).
+    keep = (lambda entry: entry.name not in _REPLACED) if options.overwrite else None
+    with atomic_folder(out, keep=keep) as stage:
+        counts = _write_folder(
+            stage,
+            layers={
+                "boundary": _boundary_frame(boundary, options.name),
+                "streets": streets,
+                "residential": residential,
+                "facilities": facilities,
+                "districts": districts,
+            },
+            meta=_meta(options, population, extract_data.timestamp, metric_crs, norms.key),
+        )
+        result = ImportReport(
+            folder=out,
+            timestamp=extract_data.timestamp,
+            timestamp_basis=extract_data.timestamp_basis,
+            layer_counts=counts,
+            street_components=graph.n_components,
+            largest_component_share=float(sizes.max() / sizes.sum()) if sizes.size else 0.0,
+            incomplete_relations=extract_data.incomplete,
+            merged_duplicates=merged,
+            untagged_levels=estimate.untagged_levels,
+            estimated_population=estimate.estimated_total,
+            population=population,
+            scale_factor=estimate.scale_factor,
+            facilities_by_service=facilities_by_service(facilities),
+            capacity_estimates=int((facilities["capacity_basis"] == "estimate").sum()),
+            merge=merge_report,
+            issues=[],
+        )
+        write_text(stage / "README.md", town_readme(result, options, extract, source))
+        report(0.95, "validating the folder")
+        _, issues = check_town(stage, norms=norms)
     report(1.0, "done")
     return replace(result, issues=issues)
 
@@ -372,26 +380,16 @@ def _meta(
 
 
 def _write_folder(
-    out: Path,
-    *,
-    options: ImportOptions,
-    boundary: Boundary,
-    layers: dict[str, gpd.GeoDataFrame],
-    meta: dict[str, str | int],
+    folder: Path, *, layers: dict[str, gpd.GeoDataFrame], meta: dict[str, str | int]
 ) -> dict[str, int]:
-    del boundary  # written through layers["boundary"]
-    out.mkdir(parents=True, exist_ok=True)
-    if options.overwrite:
-        for name in STALE_LAYERS:
-            (out / name).unlink(missing_ok=True)
     counts = {
-        name: write_layer(out / f"{name}.geojson", name, frame) for name, frame in layers.items()
+        name: write_layer(folder / f"{name}.geojson", name, frame) for name, frame in layers.items()
     }
     header = (
         "Written by `planner import-osm` from an OpenStreetMap extract; re-run the import\n"
         "rather than editing this file (see README.md)."
     )
-    write_text(out / "town.toml", town_toml(meta, header=header))
+    write_text(folder / "town.toml", town_toml(meta, header=header))
     return counts
 
 

@@ -21,6 +21,18 @@ class OsmImportError(PlannerError, ValueError):
     """The extract and the boundary do not give a usable town (nothing inside, bad options)."""
 
 
+def require_file(what: str, path: Path) -> None:
+    """Raise ``OsmImportError`` unless ``path`` is an existing file (``what`` names the option).
+
+    Called before the extract is read, so a mistyped path is reported in a second, not after
+    minutes of reading.
+    """
+    if not path.is_file():
+        state = "is a folder, not a file" if path.is_dir() else "does not exist"
+        msg = f"{what} {path} {state}; check the path."
+        raise OsmImportError(msg)
+
+
 @dataclass(frozen=True, slots=True)
 class Boundary:
     """The town boundary in lon/lat, with its provenance and source for ``boundary.geojson``."""
