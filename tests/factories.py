@@ -302,3 +302,31 @@ def write_html_named_town(town_dir: Path) -> Path:
         encoding="utf-8",
     )
     return town_dir
+
+
+BAD_OUTPUT_CASES = ("file", "under_file", "foreign", "gpkg_dir")
+"""Output locations a result set must refuse (see ``bad_output_folder``)."""
+
+
+def bad_output_folder(tmp_path: Path, case: str) -> Path:
+    """Return an output path under ``tmp_path`` that a result set must refuse.
+
+    Cases: ``file`` (a file where the folder goes), ``under_file`` (a folder below a file),
+    ``foreign`` (a folder holding ``notes.txt``, not a planner file), ``gpkg_dir``
+    (``analysis.gpkg`` is a folder).
+    """
+    out = tmp_path / "out"
+    if case == "file":
+        out.write_text("x", encoding="utf-8")
+    elif case == "under_file":
+        (tmp_path / "blocker").write_text("x", encoding="utf-8")
+        out = tmp_path / "blocker" / "out"
+    elif case == "foreign":
+        out.mkdir()
+        (out / "notes.txt").write_text("mine", encoding="utf-8")
+    elif case == "gpkg_dir":
+        (out / "analysis.gpkg").mkdir(parents=True)
+    else:
+        msg = f"unknown case {case!r}; use one of {BAD_OUTPUT_CASES}"
+        raise ValueError(msg)
+    return out

@@ -21,6 +21,7 @@ import pytest
 from planner.cli.main import main
 from planner.exports.data import RESULT_FILES
 from planner.fileio import MANIFEST_NAME, file_sha256, read_manifest
+from tests.factories import bad_output_folder
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -33,28 +34,18 @@ def _one_line(err: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("setup", "phrase"),
+    ("case", "phrase"),
     [
         ("file", "is a file; give a folder for the results"),
         ("under_file", "blocker is a file, so no folder can be made under it"),
-        ("gpkg_is_folder", "analysis.gpkg is a folder where planner writes a file"),
-        ("foreign_files", "holds files planner did not write (holiday.jpg)"),
+        ("gpkg_dir", "analysis.gpkg is a folder where planner writes a file"),
+        ("foreign", "holds files planner did not write (notes.txt)"),
     ],
 )
 def test_bad_output_folder_is_one_line_exit_2(
-    tiny_town_dir: Path, tmp_path: Path, capsys, setup: str, phrase: str
+    tiny_town_dir: Path, tmp_path: Path, capsys, case: str, phrase: str
 ) -> None:
-    out = tmp_path / "out"
-    if setup == "file":
-        out.write_text("x", encoding="utf-8")
-    elif setup == "under_file":
-        (tmp_path / "blocker").write_text("x", encoding="utf-8")
-        out = tmp_path / "blocker" / "out"
-    elif setup == "gpkg_is_folder":
-        (out / "analysis.gpkg").mkdir(parents=True)
-    else:
-        out.mkdir()
-        (out / "holiday.jpg").write_bytes(b"\xff\xd8")
+    out = bad_output_folder(tmp_path, case)
     assert main(["analyze", str(tiny_town_dir), "--service", "school", "--out", str(out)]) == 2
     assert phrase in _one_line(capsys.readouterr().err)
 

@@ -26,6 +26,7 @@ from planner.fileio import (
     read_manifest,
     write_atomic,
 )
+from tests.factories import bad_output_folder
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -131,7 +132,7 @@ def test_failed_run_keeps_the_previous_set(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("setup", "phrase"),
+    ("case", "phrase"),
     [
         ("file", "is a file; give a folder"),
         ("under_file", "is a file, so no folder can be made under it"),
@@ -140,22 +141,14 @@ def test_failed_run_keeps_the_previous_set(tmp_path: Path) -> None:
         ("extra_beside_manifest", "holds files planner did not write (extra.txt)"),
     ],
 )
-def test_unsafe_targets_are_refused_and_left_alone(tmp_path: Path, setup: str, phrase: str) -> None:
-    out = tmp_path / "out"
-    if setup == "file":
-        out.write_text("x", encoding="utf-8")
-    elif setup == "under_file":
-        (tmp_path / "blocker").write_text("x", encoding="utf-8")
-        out = tmp_path / "blocker" / "out"
-    elif setup == "foreign":
-        out.mkdir()
-        (out / "notes.txt").write_text("mine", encoding="utf-8")
-    elif setup == "gpkg_dir":
-        (out / "analysis.gpkg").mkdir(parents=True)
-    else:
+def test_unsafe_targets_are_refused_and_left_alone(tmp_path: Path, case: str, phrase: str) -> None:
+    if case == "extra_beside_manifest":
+        out = tmp_path / "out"
         with atomic_folder(out, manifest={}) as stage:
             _write_set(stage, "1")
         (out / "extra.txt").write_text("mine", encoding="utf-8")
+    else:
+        out = bad_output_folder(tmp_path, case)
     before = sorted(str(p) for p in tmp_path.rglob("*"))
     with (
         pytest.raises(OutputError, match=re.escape(phrase)),

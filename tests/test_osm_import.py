@@ -341,13 +341,12 @@ def test_overwrite_keeps_what_an_import_does_not_write(tmp_path: Path) -> None:
 def test_an_import_that_dies_while_writing_leaves_no_half_built_folder(
     tmp_path: Path, monkeypatch, overwrite: bool
 ) -> None:
-    from planner.osm import importer
+    from planner.town_write import write_layer as real_write
 
     out = tmp_path / "town"
     if overwrite:
         _import(EDGE, out, population=700)
     before = {p.name: p.read_bytes() for p in out.iterdir()} if overwrite else None
-    real_write = importer.write_layer
     calls = []
 
     def dies_on_the_third_layer(path: Path, name: str, frame: gpd.GeoDataFrame) -> int:
@@ -356,7 +355,7 @@ def test_an_import_that_dies_while_writing_leaves_no_half_built_folder(
             raise KeyboardInterrupt  # as if killed: the process stops mid-write
         return real_write(path, name, frame)
 
-    monkeypatch.setattr(importer, "write_layer", dies_on_the_third_layer)
+    monkeypatch.setattr("planner.osm.importer.write_layer", dies_on_the_third_layer)
     with pytest.raises(KeyboardInterrupt):
         _import(EDGE, out, population=1000, overwrite=overwrite)
     if overwrite:
@@ -364,6 +363,6 @@ def test_an_import_that_dies_while_writing_leaves_no_half_built_folder(
     else:
         assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == (["town"] if overwrite else [])
-    monkeypatch.setattr(importer, "write_layer", real_write)
+    monkeypatch.setattr("planner.osm.importer.write_layer", real_write)
     report = _import(EDGE, out, population=1000, overwrite=overwrite)  # a re-run just works
     assert load_town(report.folder).meta.population == 1000
