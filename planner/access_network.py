@@ -30,6 +30,7 @@ from pyproj import CRS
 from scipy import sparse
 from scipy.sparse import csgraph
 
+from planner.config import FAR_CONNECTOR_M
 from planner.crs import require_projected
 from planner.errors import CrsError, NetworkError
 from planner.network import WalkGraph, build_walk_graph
@@ -54,7 +55,7 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-DEFAULT_FAR_CONNECTOR_M = 250.0
+DEFAULT_FAR_CONNECTOR_M = FAR_CONNECTOR_M
 """A point farther than this from any street is listed in ``AccessNetwork.far_points``."""
 
 SNAP_TOLERANCE_M = 1e-9

@@ -14,6 +14,9 @@ DEFAULT_WALK_SPEED_M_MIN = 75.0
 ELDERLY_WALK_SPEED_M_MIN = 50.0
 """3 km/h, the pace for small children and elderly walkers (docs/norms.md §4)."""
 
+FAR_CONNECTOR_M = 250.0
+"""A home or facility farther than this from any street is reported: the network misses it."""
+
 POPULATION_TOLERANCE = 0.005
 """Largest relative gap allowed between the residential total and the official population."""
 

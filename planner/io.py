@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
+import warnings
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,20 +17,31 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
-from pyproj import CRS
-from pyproj.exceptions import CRSError as PyprojCrsError
 
-from planner.errors import DataValidationError, Issue
+from planner.config import DISPLAY_CRS
+from planner.crs_fit import (
+    LonLatBox,
+    crs_fit_issues,
+    declared_crs_issues,
+    far_feature_issues,
+    far_layer_issue,
+    lonlat_box,
+    swapped_layer_issue,
+)
+from planner.errors import DataValidationError, Issue, shorten
 from planner.layers import LAYER_SPECS, LayerSpec
 from planner.model import Town, TownMeta
 from planner.norms.model import DEFAULT_NORM_SET
+from planner.text_files import decode_utf8, geojson_text_issues, non_numeric_coordinates
 from planner.towns import TOWN_FILE, TownNotFoundError, resolve_town
 from planner.validate import (
     check_facilities,
     check_layer,
     check_population_total,
     check_residential,
+    check_residential_in_boundary,
     check_street_components,
+    check_street_reach,
 )
 
 if TYPE_CHECKING:
@@ -39,6 +51,8 @@ logger = logging.getLogger(__name__)
 
 LAYER_SUFFIXES = (".geojson", ".gpkg", ".fgb", ".shp")
 """Layer file formats accepted, in order of preference; bundled data use GeoJSON (diffs well)."""
+
+_FORMATS = {".geojson": "GeoJSON", ".gpkg": "GeoPackage", ".fgb": "FlatGeobuf", ".shp": "shapefile"}
 
 _META_KINDS: dict[str, type] = {
     "name": str,
@@ -52,6 +66,8 @@ _META_KINDS: dict[str, type] = {
     "default_norms": str,
 }
 _META_OPTIONAL = frozenset({"default_norms"})
+MAX_NAME_CHARS = 200
+"""Longest town name accepted (the longest official Russian settlement names are under 60)."""
 
 
 def load_town(folder: Path | str, *, norms: NormSet | None = None) -> Town:
@@ -109,10 +125,14 @@ def check_town(
         issues += layer_issues
         if frame is not None:
             frames[spec.name] = frame
-    crs = meta.crs if meta is not None else None
-    if crs is not None:
-        frames = {name: frame.to_crs(crs) for name, frame in frames.items()}
-    issues += _cross_checks(frames, meta, norms)
+    measurable = False
+    if meta is not None:
+        fit_issues = _crs_fit_checks(frames, meta.crs)
+        issues += fit_issues
+        measurable = not any(i.severity == "error" for i in fit_issues)
+    if measurable and meta is not None:
+        frames = {name: frame.to_crs(meta.crs) for name, frame in frames.items()}
+    issues += _cross_checks(frames, meta, norms, measurable=measurable)
     facilities = frames.get("facilities")
     if facilities is not None:
         facilities, point_issues = _facilities_to_points(facilities)
@@ -143,9 +163,12 @@ def read_town_meta(folder: Path) -> tuple[TownMeta | None, list[Issue]]:
                 f"create it with the keys {', '.join(_META_KINDS)} (see geodata/gusev/town.toml).",
             )
         ]
+    text, problem = decode_utf8(path.read_bytes(), TOWN_FILE)
+    if text is None:
+        return None, [] if problem is None else [problem]
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
         return None, [Issue(TOWN_FILE, f"is not valid TOML ({err}).", "correct the syntax.")]
     issues: list[Issue] = []
     for key, kind in _META_KINDS.items():
@@ -171,10 +194,20 @@ def read_town_meta(folder: Path) -> tuple[TownMeta | None, list[Issue]]:
                 severity="warning",
             )
         )
+    for key in ("name", "name_ru"):
+        if isinstance(raw.get(key), str) and len(raw[key]) > MAX_NAME_CHARS:
+            issues.append(
+                Issue(
+                    TOWN_FILE,
+                    f"{key} is {len(raw[key]):,} characters long; a town's name has at most "
+                    f"{MAX_NAME_CHARS}.",
+                    f"give the town's name in {key}.",
+                )
+            )
     if isinstance(raw.get("population"), int) and raw["population"] <= 0:
         issues.append(Issue(TOWN_FILE, "population must be positive.", "give the official total."))
     if isinstance(raw.get("crs"), str):
-        issues += _check_metric_crs(raw["crs"])
+        issues += declared_crs_issues(raw["crs"])
     if any(i.severity == "error" for i in issues):
         return None, issues
     values: dict[str, Any] = {f.name: raw[f.name] for f in fields(TownMeta) if f.name in raw}
@@ -213,11 +246,22 @@ def read_layer(folder: Path, spec: LayerSpec) -> tuple[gpd.GeoDataFrame | None, 
             )
         ]
     file = path.name
+    is_geojson = path.suffix == ".geojson"
+    if is_geojson and (text_issues := geojson_text_issues(path, file)):
+        return None, text_issues
     try:
-        frame = gpd.read_file(path)
+        with warnings.catch_warnings():
+            # GDAL's and shapely's own words (with their internal paths): the faults they warn
+            # about are reported below as issues.
+            warnings.simplefilter("ignore")
+            frame = gpd.read_file(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as err:
         return None, [
-            Issue(file, f"cannot be read ({err}).", "check that it is a valid GeoJSON file.")
+            Issue(
+                file,
+                f"cannot be read ({shorten(str(err), 200)}).",
+                f"check that it is a valid {_FORMATS.get(path.suffix, path.suffix)} file.",
+            )
         ]
     if frame.crs is None:
         return None, [
@@ -229,18 +273,103 @@ def read_layer(folder: Path, spec: LayerSpec) -> tuple[gpd.GeoDataFrame | None, 
             )
         ]
     issues = check_layer(frame, spec, file)
+    if is_geojson:
+        issues = _with_non_numbers_named(issues, frame, path, file)
     issues += _check_lonlat_range(frame, file)
     return frame, issues
 
 
-def _cross_checks(
-    frames: dict[str, gpd.GeoDataFrame], meta: TownMeta | None, norms: NormSet | None
+def _with_non_numbers_named(
+    issues: list[Issue], frame: gpd.GeoDataFrame, path: Path, file: str
 ) -> list[Issue]:
-    """Run the checks that involve several layers, the metadata or the norm set."""
+    """Name NaN / Infinity coordinates, which GDAL reads as an empty or invalid geometry."""
+    bad = non_numeric_coordinates(path)
+    if not bad:
+        return issues
+    ids = frame["id"].to_numpy(dtype=object) if "id" in frame.columns else None
+    named = {
+        (f"#{pos}" if ids is None or pos >= len(ids) or pd.isna(ids[pos]) else str(ids[pos])): word
+        for pos, word in bad.items()
+    }
+    kept = [
+        i for i in issues if not (i.feature_id in named and i.message.startswith("geometry is"))
+    ]
+    return kept + [
+        Issue(
+            file,
+            f"coordinates hold {word}, which is not a number.",
+            "give the feature its real coordinates (longitude, latitude), or remove it.",
+            feature_id=fid,
+        )
+        for fid, word in named.items()
+    ]
+
+
+def _crs_fit_checks(frames: dict[str, gpd.GeoDataFrame], crs: str) -> list[Issue]:
+    """Check that the declared CRS fits where the layers lie, and that every layer lies in town.
+
+    See ``planner.crs_fit``: a CRS that would measure the town wrongly, layers with longitude and
+    latitude swapped, and layers far from the boundary are errors.
+    """
+    # Layers whose coordinates are not lon/lat at all were reported when read.
+    boxes = {
+        name: box
+        for name, frame in frames.items()
+        if (box := lonlat_box(frame)) is not None and box.is_lonlat()
+    }
+    if not boxes:
+        return []
+    issues: list[Issue] = []
+    swapped = {}
+    for name, box in boxes.items():
+        issue = swapped_layer_issue(crs, box, _file_of(name))
+        if issue is not None:
+            swapped[name] = issue
+    town_box = boxes.get("boundary") or _union(list(boxes.values()))
+    if "boundary" not in swapped:
+        issues += crs_fit_issues(crs, town_box)
+    issues += swapped.values()
+    if "boundary" in boxes and "boundary" not in swapped:
+        for name, box in boxes.items():
+            if name in swapped or name == "boundary":
+                continue
+            far = far_layer_issue(box, boxes["boundary"], _file_of(name))
+            if far is not None:
+                issues.append(far)
+            elif name in _TOWN_ONLY_LAYERS and frames[name].crs.equals(DISPLAY_CRS):
+                issues += far_feature_issues(frames[name], boxes["boundary"], _file_of(name))
+    return issues
+
+
+_TOWN_ONLY_LAYERS = frozenset({"residential", "facilities", "districts"})
+"""Layers whose every feature lies in the town (streets, water and rail may run beyond it)."""
+
+
+def _union(boxes: list[LonLatBox]) -> LonLatBox:
+    return LonLatBox(
+        min(b.west for b in boxes),
+        min(b.south for b in boxes),
+        max(b.east for b in boxes),
+        max(b.north for b in boxes),
+    )
+
+
+def _cross_checks(
+    frames: dict[str, gpd.GeoDataFrame],
+    meta: TownMeta | None,
+    norms: NormSet | None,
+    *,
+    measurable: bool,
+) -> list[Issue]:
+    """Run the checks that involve several layers, the metadata or the norm set.
+
+    With ``measurable`` the frames are in the town's metric CRS and the geometric checks run
+    (positions against the boundary, street components, homes out of the streets' reach).
+    """
     issues: list[Issue] = []
     boundary = frames.get("boundary")
     boundary_shape = None
-    if boundary is not None and len(boundary) and boundary.geometry.is_valid.all():
+    if measurable and boundary is not None and len(boundary) and _geometries_usable(boundary):
         boundary_shape = shapely.union_all(boundary.geometry.to_numpy())
     districts = frames.get("districts")
     district_ids = None
@@ -253,6 +382,8 @@ def _cross_checks(
         if meta is not None and "population" in residential.columns:
             total = float(pd.to_numeric(residential["population"], errors="coerce").sum())
             issues += check_population_total(total, meta.population, file)
+        if boundary_shape is not None and _geometries_usable(residential):
+            issues += check_residential_in_boundary(residential, file, boundary=boundary_shape)
     facilities = frames.get("facilities")
     if facilities is not None:
         issues += check_facilities(
@@ -262,8 +393,14 @@ def _cross_checks(
             boundary=boundary_shape if meta is not None else None,
         )
     streets = frames.get("streets")
-    if streets is not None and meta is not None and _geometries_usable(streets):
+    if streets is not None and measurable and _geometries_usable(streets):
         issues += check_street_components(streets, _file_of("streets"))
+        places = {
+            name: frame
+            for name in ("residential", "facilities")
+            if (frame := frames.get(name)) is not None and _geometries_usable(frame)
+        }
+        issues += check_street_reach(streets, places, _file_of("streets"))
     return issues
 
 
@@ -287,23 +424,6 @@ def _facilities_to_points(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, li
     return frame, issues
 
 
-def _check_metric_crs(crs_text: str) -> list[Issue]:
-    try:
-        crs = CRS.from_user_input(crs_text)
-    except PyprojCrsError:
-        return [Issue(TOWN_FILE, f"crs {crs_text!r} is not a known CRS.", 'use e.g. "EPSG:32634".')]
-    if not crs.is_projected:
-        return [
-            Issue(
-                TOWN_FILE,
-                f"crs {crs_text!r} is geographic (degrees); analysis needs metres.",
-                "use the town's UTM zone, e.g. EPSG:32634 for Gusev "
-                "(geopandas: frame.estimate_utm_crs()).",
-            )
-        ]
-    return []
-
-
 def _check_lonlat_range(frame: gpd.GeoDataFrame, file: str) -> list[Issue]:
     """Catch projected coordinates saved in a GeoJSON that claims lon/lat."""
     if not frame.crs.is_geographic or frame.empty:
@@ -312,23 +432,36 @@ def _check_lonlat_range(frame: gpd.GeoDataFrame, file: str) -> list[Issue]:
     valid = valid[~valid.is_empty]
     if valid.empty:
         return []
-    minx, miny, maxx, maxy = valid.total_bounds
-    if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+    box = lonlat_box(frame)
+    if box is None or box.is_lonlat():
+        return []
+    if box.swapped().is_lonlat():
         return [
             Issue(
                 file,
-                f"coordinates ({minx:.0f}, {miny:.0f}) to ({maxx:.0f}, {maxy:.0f}) are not "
-                "longitude/latitude although the file says EPSG:4326; they look projected.",
-                "reproject the layer to EPSG:4326 before saving it as GeoJSON "
-                "(QGIS: Export > Save Features As, CRS EPSG:4326).",
+                f"coordinates ({box.west:.2f}, {box.south:.2f}) to ({box.east:.2f}, "
+                f"{box.north:.2f}) are not longitude, latitude (a latitude beyond ±90°); "
+                "longitude and latitude look swapped.",
+                "write every coordinate as longitude, latitude (x, y: the GeoJSON order).",
             )
         ]
-    return []
+    return [
+        Issue(
+            file,
+            f"coordinates ({box.west:.0f}, {box.south:.0f}) to ({box.east:.0f}, "
+            f"{box.north:.0f}) are not longitude/latitude although the file says EPSG:4326; "
+            "they look projected.",
+            "reproject the layer to EPSG:4326 before saving it as GeoJSON "
+            "(QGIS: Export > Save Features As, CRS EPSG:4326).",
+        )
+    ]
 
 
 def _geometries_usable(frame: gpd.GeoDataFrame) -> bool:
-    geoms = frame.geometry
-    return bool(len(geoms)) and bool((geoms.notna() & ~geoms.is_empty & geoms.is_valid).all())
+    geoms = frame.geometry.to_numpy()
+    return bool(len(geoms)) and bool(
+        (~shapely.is_missing(geoms) & ~shapely.is_empty(geoms) & shapely.is_valid(geoms)).all()
+    )
 
 
 def _file_of(name: str) -> str:

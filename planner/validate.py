@@ -6,6 +6,7 @@ sees every problem of a folder in one go.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 
 import geopandas as gpd
@@ -13,7 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from planner.config import POPULATION_TOLERANCE
+from planner.config import FAR_CONNECTOR_M, POPULATION_TOLERANCE
 from planner.errors import Issue
 from planner.layers import (
     CAPACITY_BASES,
@@ -177,7 +178,8 @@ def check_facilities(
     if "status" in frame.columns:
         issues += _check_allowed(frame["status"], FACILITY_STATUSES, ids, file, "status")
     if boundary is not None:
-        valid = frame.geometry.notna() & ~frame.geometry.is_empty
+        geoms = frame.geometry.to_numpy()
+        valid = pd.Series(~shapely.is_missing(geoms) & ~shapely.is_empty(geoms), index=frame.index)
         outside = valid & ~frame.geometry.intersects(boundary)
         issues += _per_feature(
             outside,
@@ -185,6 +187,130 @@ def check_facilities(
             file,
             "facility lies outside the town boundary.",
             "correct its coordinates (lon, lat in EPSG:4326), or remove it from this town.",
+        )
+    return issues
+
+
+def check_residential_in_boundary(
+    frame: gpd.GeoDataFrame, file: str, *, boundary: shapely.Geometry
+) -> list[Issue]:
+    """Check residential units against the town boundary (both in one metric CRS).
+
+    A unit wholly outside the boundary, or larger than the whole town, is an error (its residents
+    would be counted in a town they do not live in); a unit more than half outside is a warning.
+
+    Parameters
+    ----------
+    frame
+        Residential units with valid geometries.
+    file
+        File name for the issues.
+    boundary
+        The town boundary.
+    """
+    ids = _feature_ids(frame)
+    geoms = frame.geometry.to_numpy()
+    town_m2 = float(shapely.area(boundary))
+    area_m2 = shapely.area(geoms)
+    inside_m2 = shapely.area(shapely.intersection(geoms, boundary))
+    outside = pd.Series(inside_m2 <= 0.0, index=frame.index) & ~frame.geometry.intersects(boundary)
+    issues = []
+    for pos in np.flatnonzero(outside.to_numpy()):
+        distance_m = float(shapely.distance(geoms[pos], boundary))
+        issues.append(
+            Issue(
+                file,
+                f"residential unit lies outside the town boundary ({distance_m:,.0f} m away).",
+                "correct its coordinates (longitude, latitude), or remove it from this town.",
+                feature_id=ids.iloc[pos],
+            )
+        )
+    too_big = ~outside.to_numpy() & (area_m2 > town_m2)
+    for pos in np.flatnonzero(too_big):
+        issues.append(
+            Issue(
+                file,
+                f"residential unit covers {area_m2[pos] / 1e6:,.1f} km², more than the whole "
+                f"town ({town_m2 / 1e6:,.1f} km²).",
+                "redraw it as the block or building it is.",
+                feature_id=ids.iloc[pos],
+            )
+        )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share_out = np.where(area_m2 > 0, 1.0 - inside_m2 / area_m2, 0.0)
+    mostly_out = ~outside.to_numpy() & ~too_big & (share_out > MAX_SHARE_OUTSIDE)
+    for pos in np.flatnonzero(mostly_out):
+        issues.append(
+            Issue(
+                file,
+                f"{share_out[pos]:.0%} of the residential unit lies outside the town boundary; "
+                "its residents are all counted in the town.",
+                "check its outline, or the boundary.",
+                feature_id=ids.iloc[pos],
+                severity="warning",
+            )
+        )
+    return issues
+
+
+MAX_SHARE_OUTSIDE = 0.5
+"""A residential unit with more of its area than this outside the boundary gets a warning."""
+
+
+def check_street_reach(
+    streets: gpd.GeoDataFrame,
+    places: Mapping[str, gpd.GeoDataFrame],
+    file: str,
+    *,
+    far_m: float = FAR_CONNECTOR_M,
+) -> list[Issue]:
+    """Warn when homes or facilities lie farther than ``far_m`` from any street.
+
+    The analysis attaches every home and facility to its nearest street by a straight connector;
+    a long connector means the street network does not reach it (a network of one segment, or a
+    district without its streets), and ``analyze`` would report it as far from any street. One
+    warning per layer, with the numbers.
+
+    Parameters
+    ----------
+    streets
+        Street lines with valid geometries (metric CRS).
+    places
+        ``"residential"`` and/or ``"facilities"`` layers, valid geometries, same CRS.
+    file
+        The streets file, for the issues.
+    far_m
+        The distance beyond which a place counts as unreached (the analysis's threshold).
+    """
+    tree = shapely.STRtree(streets.geometry.to_numpy())
+    issues = []
+    for layer, frame in places.items():
+        if frame.empty:
+            continue
+        points = frame.geometry.representative_point().to_numpy()
+        _, distance_m = tree.query_nearest(points, return_distance=True, all_matches=False)
+        far = distance_m > far_m
+        if not far.any():
+            continue
+        ids = _feature_ids(frame).to_numpy()[far]
+        shown = ", ".join(ids[:MAX_IDS_IN_MESSAGE]) + (
+            f" and {len(ids) - MAX_IDS_IN_MESSAGE} more" if len(ids) > MAX_IDS_IN_MESSAGE else ""
+        )
+        what = "residential unit(s)" if layer == "residential" else "facilities"
+        residents = ""
+        if layer == "residential" and "population" in frame.columns:
+            people = pd.to_numeric(frame["population"], errors="coerce").to_numpy()[far]
+            residents = f" with {np.nansum(people):,.0f} residents"
+        issues.append(
+            Issue(
+                file,
+                f"{far.sum():,} of {len(frame):,} {what}{residents} lie more than {far_m:.0f} m "
+                f"from any street (farthest {distance_m.max():,.0f} m): {shown}. The walking "
+                "network does not reach them; their walks start with a long straight line.",
+                "add the streets and footpaths that serve them (the whole walkable network, "
+                "not only main roads).",
+                severity="warning",
+            )
         )
     return issues
 
@@ -283,13 +409,27 @@ def _check_kind(
             expected = "a whole number"
     if column in {"population", "id"} and kind != "str":
         bad |= ~present
-    return _per_feature(
+    issues = _per_feature(
         bad,
         ids,
         file,
         f"column {column!r} must hold {expected}.",
         f'correct the {column} value (e.g. write 120, not "120 people").',
     )
+    if kind in ("int", "float"):
+        # JSON has no infinity, but Python's json module writes (and GDAL reads) "Infinity".
+        infinite = present & ~bad & numbers.map(lambda v: isinstance(v, float) and math.isinf(v))
+        unknown = (
+            ', or leave it empty with capacity_basis "unknown"' if column == "capacity" else ""
+        )
+        issues += _per_feature(
+            infinite,
+            ids,
+            file,
+            f"column {column!r} holds an infinite number; it must be a finite number.",
+            f"give the real {column}{unknown}.",
+        )
+    return issues
 
 
 def _check_geometries(

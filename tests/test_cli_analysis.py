@@ -15,6 +15,7 @@ from shapely.geometry import box
 from planner.cli.main import main
 from planner.exports.data import GPKG_LAYERS
 from planner.figures import summary_table
+from tests.cli_support import one_error_line
 from tests.factories import CRS, X0, Y0
 
 
@@ -106,9 +107,7 @@ def test_failed_export_leaves_the_previous_result(
     out.mkdir()
     (out / "analysis.gpkg").write_bytes(b"previous version")
     assert main(["analyze", str(tiny_town_dir), "--out", str(out)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
-    assert "the writer failed" in err
+    assert "the writer failed" in one_error_line(capsys.readouterr().err)
     assert (out / "analysis.gpkg").read_bytes() == b"previous version"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tiny_town"]  # no staging left
     assert [p.name for p in out.iterdir()] == ["analysis.gpkg"]
@@ -136,12 +135,18 @@ def test_gusev_analysis_smoke(gusev_town, tmp_path: Path) -> None:
 
 
 def _move_r4(town_dir: Path, corner_m: float) -> None:
-    """Move block R4 to a 60 m square with its south-west corner at (corner_m, corner_m)."""
+    """Move block R4 to a 60 m square with its south-west corner at (corner_m, corner_m).
+
+    The boundary grows to hold it (a block outside the boundary is refused by validation).
+    """
     residential = gpd.read_file(town_dir / "residential.geojson").to_crs(CRS)
     residential.loc[residential["id"] == "R4", "geometry"] = box(
         X0 + corner_m, Y0 + corner_m, X0 + corner_m + 60, Y0 + corner_m + 60
     )
     residential.to_crs("EPSG:4326").to_file(town_dir / "residential.geojson")
+    boundary = gpd.read_file(town_dir / "boundary.geojson").to_crs(CRS)
+    boundary.loc[0, "geometry"] = box(X0 - 50, Y0 - 50, X0 + corner_m + 100, Y0 + corner_m + 100)
+    boundary.to_crs("EPSG:4326").to_file(town_dir / "boundary.geojson")
 
 
 def test_homes_far_from_streets_are_reported(tiny_town_dir: Path, capsys) -> None:

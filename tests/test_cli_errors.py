@@ -21,16 +21,10 @@ import pytest
 from planner.cli.main import main
 from planner.exports.data import RESULT_FILES
 from planner.fileio import MANIFEST_NAME, file_sha256, read_manifest
+from tests.cli_support import error_lines, one_error_line
 from tests.factories import bad_output_folder
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _one_line(err: str) -> str:
-    assert err.count("\n") == 1, f"expected one line, got {err!r}"
-    assert "Traceback" not in err
-    assert err.startswith("planner")
-    return err
 
 
 @pytest.mark.parametrize(
@@ -47,7 +41,7 @@ def test_bad_output_folder_is_one_line_exit_2(
 ) -> None:
     out = bad_output_folder(tmp_path, case)
     assert main(["analyze", str(tiny_town_dir), "--service", "school", "--out", str(out)]) == 2
-    assert phrase in _one_line(capsys.readouterr().err)
+    assert phrase in one_error_line(capsys.readouterr().err)
 
 
 def test_empty_out_is_refused_not_the_current_folder(
@@ -57,7 +51,7 @@ def test_empty_out_is_refused_not_the_current_folder(
     with pytest.raises(SystemExit) as info:
         main(["analyze", str(tiny_town_dir), "--out", ""])
     assert info.value.code == 2
-    err = _one_line(capsys.readouterr().err)
+    err = one_error_line(capsys.readouterr().err)
     assert "argument --out: the path is empty" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny_town"]
 
@@ -87,7 +81,7 @@ def test_unwritable_output_folder(
     monkeypatch.setattr(os, "mkdir", refusing_mkdir)
     out = locked / "out"
     assert main(["analyze", str(tiny_town_dir), "--service", "school", "--out", str(out)]) == 2
-    err = _one_line(capsys.readouterr().err)
+    err = one_error_line(capsys.readouterr().err)
     assert phrase in err
     assert str(locked) in err
 
@@ -118,7 +112,7 @@ def test_disk_full_while_gdal_writes_says_no_space(
     monkeypatch.setattr(Path, "open", full_open)
     out = tmp_path / "out"
     assert main(["analyze", str(tiny_town_dir), "--service", "school", "--out", str(out)]) == 2
-    err = _one_line(capsys.readouterr().err)
+    err = one_error_line(capsys.readouterr().err)
     assert f"no space left on the device holding {out}" in err
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny_town"]
@@ -138,7 +132,7 @@ def test_broken_pipe_exits_quietly(tiny_town_dir: Path) -> None:
     err = process.stderr.read()
     process.stderr.close()
     assert process.wait(timeout=120) == 2
-    assert err == b""
+    assert error_lines(err.decode()) == []  # quiet: no message, no traceback
 
 
 def test_broken_pipe_in_process(tiny_town_dir: Path, monkeypatch, capsys) -> None:
@@ -151,14 +145,14 @@ def test_broken_pipe_in_process(tiny_town_dir: Path, monkeypatch, capsys) -> Non
 
     monkeypatch.setattr(sys, "stdout", GonePipe())
     assert main(["gaps", str(tiny_town_dir)]) == 2
-    assert capsys.readouterr().err == ""
+    assert error_lines(capsys.readouterr().err) == []
 
 
 def test_usage_error_is_one_line(capsys) -> None:
     with pytest.raises(SystemExit) as info:
         main(["analyze", "--no-such-option"])
     assert info.value.code == 2
-    err = _one_line(capsys.readouterr().err)
+    err = one_error_line(capsys.readouterr().err)
     assert "unrecognized arguments: --no-such-option" in err or "required" in err
 
 
@@ -175,7 +169,7 @@ def test_unexpected_error_is_one_line_and_v_shows_the_traceback(
 
     monkeypatch.setattr(cli, "_cmd_gaps", boom)
     assert main(["gaps", str(tiny_town_dir)]) == 2
-    err = _one_line(capsys.readouterr().err)
+    err = one_error_line(capsys.readouterr().err)
     assert "internal error (RuntimeError: something nobody expected)" in err
     assert "-v" in err
     assert main(["-v", "gaps", str(tiny_town_dir)]) == 2
@@ -293,7 +287,7 @@ def test_import_osm_refuses_bad_numbers(
     with pytest.raises(SystemExit) as info:
         main([*args, "--out", str(tmp_path / "t"), option, value])
     assert info.value.code == 2
-    assert phrase in _one_line(capsys.readouterr().err)
+    assert phrase in one_error_line(capsys.readouterr().err)
 
 
 def test_missing_keep_facilities_is_reported_before_reading_the_extract(
@@ -322,7 +316,7 @@ def test_missing_keep_facilities_is_reported_before_reading_the_extract(
         ]
     )
     assert code == 2
-    err = _one_line(capsys.readouterr().err)
+    err = one_error_line(capsys.readouterr().err)
     assert "--keep-facilities" in err
     assert "curated.geojson does not exist" in err
     assert not (tmp_path / "t").exists()
@@ -363,6 +357,6 @@ def full_disk(tmp_path: Path):
 def test_really_full_disk_says_no_space(tiny_town_dir: Path, full_disk: Path, capsys) -> None:
     out = full_disk / "out"
     assert main(["analyze", str(tiny_town_dir), "--out", str(out)]) == 2
-    err = _one_line(capsys.readouterr().err)
+    err = one_error_line(capsys.readouterr().err)
     assert f"no space left on the device holding {out}" in err
     assert list(full_disk.iterdir()) == []

@@ -190,7 +190,7 @@ BROKEN = {
     ),
     "TOML syntax error": (
         _edit("radius_m = 500", "radius_m = = 500"),
-        "None|Not valid UTF-8 TOML",
+        "None|Not valid TOML",
     ),
 }
 

@@ -18,7 +18,9 @@ from planner.validate import (
     check_layer,
     check_population_total,
     check_residential,
+    check_residential_in_boundary,
     check_street_components,
+    check_street_reach,
 )
 
 CRS = "EPSG:32634"
@@ -278,3 +280,56 @@ def test_a_long_list_of_cut_off_streets_is_shortened() -> None:
     chain = [(f"c{i}", LineString([(i * 10, 50), (i * 10 + 10, 50)])) for i in range(7)]
     (issue,) = check_street_components(_streets(*main, *chain), FILE)
     assert "street(s) c0, c1, c2, c3, c4 and 2 more form a piece" in issue.message
+
+
+def test_infinite_numbers_are_refused_by_name() -> None:
+    rows = [_facility("f1", capacity=float("inf")), _facility("f2", capacity=-float("inf"))]
+    issues = check_layer(_frame(rows), LAYER_SPECS["facilities"], FILE)
+    infinite = [i for i in issues if "holds an infinite number" in i.message]
+    assert [i.feature_id for i in infinite] == ["f1", "f2"]
+    assert 'capacity_basis "unknown"' in infinite[0].fix
+
+
+TOWN = box(0, 0, 1000, 1000)
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        (box(100, 100, 200, 200), []),
+        # 1,000 m east of the town's edge at x = 1,000 m
+        (box(2000, 0, 2100, 100), [("error", "outside the town boundary (1,000 m away)")]),
+        # 4 km² against the town's 1 km²
+        (box(-500, -500, 1500, 1500), [("error", "covers 4.0 km², more than the whole town")]),
+        # x = 900..1,300: 300 of 400 m outside
+        (box(900, 0, 1300, 100), [("warning", "75% of the residential unit lies outside")]),
+        # x = 800..1,100: 100 of 300 m outside: a third, no issue
+        (box(800, 0, 1100, 100), []),
+    ],
+)
+def test_residential_units_against_the_boundary(
+    block: Polygon, expected: list[tuple[str, str]]
+) -> None:
+    issues = check_residential_in_boundary(_frame([_block(geometry=block)]), FILE, boundary=TOWN)
+    assert len(issues) == len(expected)
+    for issue, (severity, phrase) in zip(issues, expected, strict=True):
+        assert issue.severity == severity
+        assert phrase in issue.message
+        assert issue.feature_id == "r1"
+
+
+def test_homes_and_facilities_beyond_the_streets_reach_are_counted() -> None:
+    streets = _streets(("s1", LineString([(0, 0), (100, 0)])))
+    blocks = _frame(
+        [
+            _block("near", geometry=box(0, 10, 20, 30)),  # centre (10, 20): 20 m
+            _block("far", population=70, geometry=box(0, 290, 20, 310)),  # centre (10, 300): 300 m
+            _block("farther", population=30, geometry=box(390, 390, 410, 410)),  # 500 m
+        ]
+    )
+    facilities = _frame([_facility("f1", geometry=Point(50, 200))])  # 200 m: within 250 m
+    (issue,) = check_street_reach(streets, {"residential": blocks, "facilities": facilities}, FILE)
+    assert issue.severity == "warning"
+    # the farther block's centre (400, 400) to the street's end (100, 0): √(300² + 400²) = 500 m
+    assert "2 of 3 residential unit(s) with 100 residents lie more than 250 m" in issue.message
+    assert "(farthest 500 m): far, farther" in issue.message

@@ -270,7 +270,7 @@ def _for_gpkg(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         if values.dtype == object:
             present = values[values.notna()]
             if len(present) and present.map(lambda v: isinstance(v, bool | np.bool_)).all():
-                out[column] = pd.array(values.where(values.notna(), None), dtype="boolean")
+                out[column] = values.astype("boolean")
             else:
                 out[column] = values.map(_as_text)
         elif pd.api.types.is_float_dtype(values.dtype):

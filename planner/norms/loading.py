@@ -14,6 +14,7 @@ from planner.errors import DataValidationError, Issue, NormsError
 from planner.norms.model import DEFAULT_NORM_SET, NormSet
 from planner.norms.schema import build_norm_set, validate_norm_data
 from planner.paths import norms_dirs
+from planner.text_files import decode_utf8
 
 __all__ = ["available_norm_sets", "load_norms"]
 
@@ -55,10 +56,14 @@ def load_norms(
         The file is not valid TOML or breaks the schema; ``issues`` lists every problem.
     """
     path = _resolve(name_or_path, folder)
+    text, problem = decode_utf8(path.read_bytes(), str(path))
+    if text is None:
+        msg = f"Norm set {path} cannot be read"
+        raise DataValidationError(msg, [] if problem is None else [problem])
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        issue = Issue(str(path), f"Not valid UTF-8 TOML: {err}.", "Fix the syntax at that place.")
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        issue = Issue(str(path), f"Not valid TOML: {err}.", "Fix the syntax at that place.")
         msg = f"Norm set {path} cannot be read"
         raise DataValidationError(msg, [issue]) from err
     issues = validate_norm_data(data, file=str(path), expected_key=path.stem)
