@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-PROGRESS = re.compile(r"^\[\s*\d+%")
+PROGRESS = re.compile(r"^\[[^\]]*%\] ")
 """A progress line (``[ 10%] measuring walking distances``): printed once a step takes over a
 second, so it may or may not appear on a loaded machine."""
 
