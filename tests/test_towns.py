@@ -128,9 +128,15 @@ def test_cli_towns_lists_bundled_and_user_towns(
     geodata = _user_geodata(tmp_path / "geodata", "tinyville", "broken")
     for path in (BROKEN_DIR / "duplicate_ids").iterdir():
         shutil.copy(path, geodata / "broken" / path.name)
+    (geodata / "tinyville" / "scenarios").mkdir()
+    for name in ("school.toml", "a_park.toml", "notes.txt"):
+        (geodata / "tinyville" / "scenarios" / name).write_text("", encoding="utf-8")
     monkeypatch.setenv("PLANNER_GEODATA", str(geodata))
     assert main(["towns"]) == 0
     out = capsys.readouterr().out
+    folder = geodata / "tinyville" / "scenarios"
+    assert f"    Scenarios ({folder}): a_park.toml, school.toml\n" in out
+    assert "Scenarios" not in out.split("broken:")[1].split("\n\n")[0]
     assert "gusev: Gusev (Гусев), 28,600 residents (2025); bundled with planner" in out
     assert "tinyville: Tiny (Крошечный), 1,000 residents (2025); user folder" in out
     # Counted straight from the GeoJSON files: every feature of every layer has a provenance.

@@ -14,6 +14,8 @@ from planner.summary import TownSummary, town_summary
 from planner.towns import KnownTown, known_towns
 
 _INDENT = "    "
+SCENARIOS_FOLDER = "scenarios"
+"""Scenario files shipped with a town (``planner scenario run TOWN FILE``)."""
 
 
 def add_towns_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -73,4 +75,10 @@ def _print_town(entry: KnownTown) -> None:
     print(f"{_INDENT}{entry.folder}")
     for line in provenance_lines(summary):
         print(_INDENT + line)
-    print(f"{_INDENT}Default norm set: {meta.default_norms or 'none (give --norms)'}\n")
+    print(f"{_INDENT}Default norm set: {meta.default_norms or 'none (give --norms)'}")
+    scenarios = sorted((entry.folder / SCENARIOS_FOLDER).glob("*.toml"))
+    if scenarios:
+        # Bundled scenario files live inside the installed package: show where, to run them.
+        names = ", ".join(path.name for path in scenarios)
+        print(f"{_INDENT}Scenarios ({entry.folder / SCENARIOS_FOLDER}): {names}")
+    print()
