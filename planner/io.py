@@ -29,6 +29,8 @@ from planner.crs_fit import (
     swapped_layer_issue,
 )
 from planner.errors import DataValidationError, Issue, shorten
+from planner.events.loading import read_events
+from planner.events.times import zone
 from planner.layers import LAYER_SPECS, LayerSpec
 from planner.model import Town, TownMeta
 from planner.norms.model import DEFAULT_NORM_SET
@@ -64,8 +66,9 @@ _META_KINDS: dict[str, type] = {
     "size_class": str,
     "attribution": str,
     "default_norms": str,
+    "timezone": str,
 }
-_META_OPTIONAL = frozenset({"default_norms"})
+_META_OPTIONAL = frozenset({"default_norms", "timezone"})
 MAX_NAME_CHARS = 200
 """Longest town name accepted (the longest official Russian settlement names are under 60)."""
 
@@ -138,6 +141,12 @@ def check_town(
         facilities, point_issues = _facilities_to_points(facilities)
         frames["facilities"] = facilities
         issues += point_issues
+    events, event_issues = read_events(
+        folder,
+        timezone=zone(meta.timezone) if meta is not None and meta.timezone else None,
+        facilities=facilities,
+    )
+    issues += event_issues
     if meta is None or any(i.severity == "error" for i in issues):
         return None, issues
     layers = {
@@ -147,6 +156,7 @@ def check_town(
         folder=folder,
         meta=meta,
         warnings=tuple(i for i in issues if i.severity == "warning"),
+        events=events,
         **{name: frame.reset_index(drop=True) for name, frame in layers.items()},
     )
     return town, issues
@@ -208,6 +218,13 @@ def read_town_meta(folder: Path) -> tuple[TownMeta | None, list[Issue]]:
         issues.append(Issue(TOWN_FILE, "population must be positive.", "give the official total."))
     if isinstance(raw.get("crs"), str):
         issues += declared_crs_issues(raw["crs"])
+    if isinstance(raw.get("timezone"), str):
+        try:
+            zone(raw["timezone"])
+        except ValueError as err:
+            issues.append(
+                Issue(TOWN_FILE, f"timezone: {err}.", 'write e.g. timezone = "Europe/Kaliningrad".')
+            )
     if any(i.severity == "error" for i in issues):
         return None, issues
     values: dict[str, Any] = {f.name: raw[f.name] for f in fields(TownMeta) if f.name in raw}

@@ -123,3 +123,58 @@ LAYER_SPECS: dict[str, LayerSpec] = {
     )
 }
 """Every layer a town folder may hold, by name."""
+
+
+# -- The events table (optional): the cultural programme of the town's venues ------------------
+
+EVENT_CATEGORIES: tuple[str, ...] = (
+    "exhibition",
+    "workshop",
+    "concert",
+    "screening",
+    "master_class",
+    "festival",
+    "other",
+)
+"""Kinds of event, as the Technopolis GS statement names them, plus ``other``."""
+
+EVENT_AUDIENCES: tuple[str, ...] = ("children", "adults", "elderly", "all")
+"""Whom an event is for; ``all`` is everyone (a family concert, a festival)."""
+
+EVENT_PRICES: tuple[str, ...] = ("free", "paid", "unknown")
+"""Whether an event costs money to attend (``unknown`` when the source does not say)."""
+
+EVENT_FILES: tuple[str, ...] = ("events.csv", "events.ics")
+"""Files of a town folder that hold events; either, both or none may be present."""
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """What a table without geometry (a CSV file) of a town folder must contain.
+
+    Attributes
+    ----------
+    name
+        Table name; the file is ``<name>.csv``.
+    columns
+        Required columns (a value may still be blank where the column's meaning allows it).
+    optional_columns
+        Columns that are read when present.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    optional_columns: tuple[str, ...] = ()
+
+    @property
+    def filename(self) -> str:
+        """The CSV file name of the table inside a town folder."""
+        return f"{self.name}.csv"
+
+
+EVENTS_SPEC = TableSpec(
+    "events",
+    ("id", "venue", "title", "category", "audience", "start", "price", "provenance"),
+    ("duration_min", "rrule", "exdate", "rdate", "capacity", "source"),
+)
+"""The events table: one row per event or recurring series (docs/architecture.md)."""

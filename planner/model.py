@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from planner.errors import Issue
+from planner.events.table import empty_events
 from planner.norms.model import DEFAULT_NORM_SET
 
 
@@ -31,6 +33,9 @@ class TownMeta:
         The licence and attribution line every map and export carries.
     default_norms
         The norm set used when the user names none.
+    timezone
+        The IANA time zone of local times in event files (e.g. ``"Europe/Kaliningrad"``);
+        ``""`` when ``town.toml`` names none.
     """
 
     name: str
@@ -42,6 +47,7 @@ class TownMeta:
     size_class: str
     attribution: str
     default_norms: str = DEFAULT_NORM_SET
+    timezone: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,8 @@ class Town:
         Optional layers; an absent file gives an empty frame with the layer's columns.
     warnings
         Non-blocking issues found while loading (e.g. a polygon facility reduced to a point).
+    events
+        The cultural programme (``planner.events.table``; no rows when the folder has none).
     """
 
     folder: Path
@@ -75,6 +83,7 @@ class Town:
     rail: gpd.GeoDataFrame
     districts: gpd.GeoDataFrame
     warnings: tuple[Issue, ...] = field(default=())
+    events: pd.DataFrame = field(default_factory=empty_events)
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
         """Return a layer by its name in the data contract.

@@ -47,10 +47,15 @@ from gusev_model.output import (
     write_geojson,
     write_town_toml,
 )
+from gusev_model.programme import programme_csv
 from gusev_model.streets import Street, build_streets, component_labels
 from gusev_model.zones import Zones, build_zones
 
-from planner.town_write import DECIMALS
+from planner.events.csv_format import parse_events_csv
+from planner.events.recurrence import occurrences
+from planner.events.times import month_window, zone
+from planner.layers import EVENT_CATEGORIES as CATEGORIES
+from planner.town_write import DECIMALS, write_text
 
 REPO = Path(__file__).resolve().parent.parent
 BOUNDARY_FILE = REPO / "geodata" / "sources" / "gusev-town-polygon-osm.geojson"
@@ -192,8 +197,11 @@ def main(argv: list[str] | None = None) -> int:
             "attribution": "Town boundary © OpenStreetMap contributors, ODbL 1.0; all other layers "
             "modelled by Gusev Planner (see README.md)",
             "default_norms": "sp42_small_town",
+            "timezone": "Europe/Kaliningrad",
         },
     )
+    events_text = programme_csv([f.id for f, _ in facilities])
+    write_text(out / "events.csv", events_text)
     readme = template.read_text(encoding="utf-8")
     readme = replace_block(
         readme,
@@ -205,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     readme = replace_block(readme, "streets", _streets_table(streets))
     readme = replace_block(readme, "population", _population_tables(blocks, districts))
     readme = replace_block(readme, "facilities", _facility_table(facilities))
+    readme = replace_block(readme, "programme", _programme_table(events_text))
     (out / "README.md").write_text(readme, encoding="utf-8")
     n_components, _ = component_labels(streets)
     print(
@@ -389,6 +398,43 @@ def _facility_table(facilities: list[tuple[Facility, Any]]) -> str:
     ]
     return markdown_table(
         ("id", "service", "name_ru", "provenance", "capacity", "unit", "basis"), rows
+    )
+
+
+SEASON_MONTHS = tuple(
+    f"{y}-{m:02d}" for y, m in [(2026, m) for m in range(9, 13)] + [(2027, m) for m in range(1, 9)]
+)
+"""The months of the modelled season, for the README's count of occurrences."""
+
+
+def _programme_table(events_text: str) -> str:
+    """Markdown tables: series per venue and category, occurrences per month of the season."""
+    tz = zone("Europe/Kaliningrad")
+    events, issues = parse_events_csv(events_text, timezone=tz, label="events.csv")
+    if events is None:
+        msg = f"the modelled programme does not read back: {issues}"
+        raise RuntimeError(msg)
+    venue_rows = []
+    for venue, part in events.groupby("venue", sort=True):
+        venue_rows.append(
+            (
+                venue,
+                len(part),
+                ", ".join(sorted(set(part["category"]))),
+                ", ".join(f"{k} {v}" for k, v in sorted(Counter(part["provenance"]).items())),
+            )
+        )
+    month_rows = []
+    for month in SEASON_MONTHS:
+        found = occurrences(events, *month_window(month, tz))
+        month_rows.append(
+            (month, len(found), *(int((found["category"] == c).sum()) for c in CATEGORIES))
+        )
+    return "\n\n".join(
+        [
+            markdown_table(("venue", "series", "categories", "provenance"), venue_rows),
+            markdown_table(("month", "occurrences", *CATEGORIES), month_rows),
+        ]
     )
 
 
