@@ -22,7 +22,7 @@ import shapely
 from planner.config import DISPLAY_CRS, OSM_ATTRIBUTION
 from planner.fileio import atomic_folder
 from planner.io import check_town
-from planner.layers import COHORT_COLUMNS, PROVENANCES
+from planner.layers import COHORT_COLUMNS, EVENT_FILES, PROVENANCES
 from planner.network import build_walk_graph
 from planner.norms import load_norms
 from planner.osm.districts import assign_district, build_districts
@@ -65,8 +65,9 @@ WRITTEN_FILES = (
     "facilities.geojson",
     "districts.geojson",
 )
-STALE_LAYERS = ("water.geojson", "rail.geojson")
-"""Optional layers an import does not write: removed on ``overwrite`` so no model data linger."""
+STALE_LAYERS = ("water.geojson", "rail.geojson", *EVENT_FILES)
+"""Optional files an import does not write: removed on ``overwrite`` so no model data linger
+(events name the old folder's facility ids as venues; copy them back when those ids were kept)."""
 
 _REPLACED = frozenset((*WRITTEN_FILES, *STALE_LAYERS))
 
