@@ -143,7 +143,13 @@ def export_geopackage(analysis: TownAnalysis, path: Path) -> Path:
     pathlib.Path
         ``path``.
     """
-    layers = {
+    layers = geopackage_layers(analysis)
+    return write_atomic(path, lambda tmp: write_geopackage_layers(layers, tmp))
+
+
+def geopackage_layers(analysis: TownAnalysis) -> dict[str, gpd.GeoDataFrame]:
+    """Return the layers of the analysis GeoPackage by name (``GPKG_LAYERS``), in order."""
+    return {
         "residential_coverage": coverage_frame(analysis),
         "facilities": facilities_frame(analysis),
         "catchments": service_layers(analysis, "catchments"),
@@ -153,12 +159,12 @@ def export_geopackage(analysis: TownAnalysis, path: Path) -> Path:
         "boundary": analysis.town.boundary,
     }
 
-    def write(tmp: Path) -> None:
-        for name, frame in layers.items():
-            if len(frame):
-                _for_gpkg(frame).to_file(tmp, layer=name, driver="GPKG")
 
-    return write_atomic(path, write)
+def write_geopackage_layers(layers: dict[str, gpd.GeoDataFrame], path: Path) -> None:
+    """Write non-empty layers into the GeoPackage at ``path`` (not atomic: a staging path)."""
+    for name, frame in layers.items():
+        if len(frame):
+            _for_gpkg(frame).to_file(path, layer=name, driver="GPKG")
 
 
 def export_tables(analysis: TownAnalysis, folder: Path) -> list[Path]:
@@ -168,6 +174,14 @@ def export_tables(analysis: TownAnalysis, folder: Path) -> list[Path]:
     (long, with lon/lat of each unit), ``gap_zones.csv``, ``requirements.csv`` and
     ``facilities.csv`` (with lon/lat).
     """
+    return [
+        write_csv(table, folder / f"{name}.csv")
+        for name, table in analysis_tables(analysis).items()
+    ]
+
+
+def analysis_tables(analysis: TownAnalysis) -> dict[str, pd.DataFrame]:
+    """Return the CSV tables of an analysis by name (lists already written as JSON arrays)."""
     tables: dict[str, pd.DataFrame] = {
         "service_summary": summary_table(analysis),
         "district_summary": pd.concat(
@@ -180,7 +194,7 @@ def export_tables(analysis: TownAnalysis, folder: Path) -> list[Path]:
         "requirements": requirements_frame(analysis),
         "facilities": _with_lonlat(facilities_frame(analysis)),
     }
-    return [write_csv(_flat_lists(table), folder / f"{name}.csv") for name, table in tables.items()]
+    return {name: _flat_lists(table) for name, table in tables.items()}
 
 
 def gap_zones_frame(analysis: TownAnalysis) -> gpd.GeoDataFrame:

@@ -639,6 +639,112 @@ _SCENARIO: dict[str, tuple[str, str]] = {
 
 STRINGS |= {f"scenario.{key}": value for key, value in _SCENARIO.items()}
 
+_EXPORT: dict[str, tuple[str, str]] = {
+    # The reproducibility stamp (planner.exports.stamp).
+    "stamp_title": ("Reproducibility", "Воспроизводимость"),
+    "stamp_tool": ("Tool", "Программа"),
+    "stamp_town": ("Town", "Город"),
+    "stamp_data": ("Town data", "Данные города"),
+    "stamp_norms": ("Norm set", "Нормативы"),
+    "stamp_pace": ("Walking pace", "Скорость ходьбы"),
+    "stamp_pace_value": ("{speed} m/min", "{speed} м/мин"),
+    "stamp_planned": ("Planned facilities counted", "Планируемые учреждения учтены"),
+    "stamp_scenario": ("Scenario", "Сценарий"),
+    "stamp_date": ("Date", "Дата"),
+    "yes": ("yes", "да"),
+    "no": ("no", "нет"),
+    # Maps (interactive HTML and print).
+    "map_title": ("{service}: walking access in {town}", "{service}: пешая доступность, {town}"),
+    "map_title_all": (
+        "All services: walking access in {town}",
+        "Все услуги: пешая доступность, {town}",
+    ),
+    "provenance_line": (
+        "Data: {modelled} of features modelled or illustrative, {real} real (OpenStreetMap, "
+        "verified or approximate); the figures are model results, not a survey.",
+        "Данные: {modelled} объектов смоделированы или условны, {real} реальны (OpenStreetMap, "
+        "проверенные или приблизительные); цифры — результат модели, а не обследования.",
+    ),
+    "norms_line": ("Norms: {title}", "Нормативы: {title}"),
+    "date_line": ("Date: {date}", "Дата: {date}"),
+    "north": ("N", "С"),
+    "unit_m": ("{value} m", "{value} м"),
+    "unit_km": ("{value} km", "{value} км"),
+    "legend_town": ("Town", "Город"),
+}
+
+_XLSX: dict[str, tuple[str, str]] = {
+    "title": ("Gusev Planner: access to services", "Gusev Planner: доступность услуг"),
+    "services": ("Services", "Услуги"),
+    "districts": ("Districts", "Районы"),
+    "gaps": ("Gap zones", "Зоны дефицита"),
+    "overloaded": ("Overloaded facilities", "Перегруженные учреждения"),
+    "facilities": ("Facilities", "Учреждения"),
+    "required": ("Required services", "Требуемые услуги"),
+    "provenance": ("Data provenance", "Происхождение данных"),
+    "norms": ("Norms", "Нормативы"),
+}
+"""Workbook strings (sheet titles); keys ``xlsx.*``."""
+
+_REPORT: dict[str, tuple[str, str]] = {
+    "title": (
+        "{town}: access to social infrastructure",
+        "{town}: доступность социальной инфраструктуры",
+    ),
+    "subtitle": (
+        "{population} residents · norms: {norms} · walking at {speed} m/min · {date}",
+        "{population} жителей · нормативы: {norms} · скорость ходьбы {speed} м/мин · {date}",
+    ),
+    "footer": ("{title} · {date} · Gusev Planner", "{title} · {date} · Gusev Planner"),
+    "page": ("page {page}", "стр. {page}"),
+    "headline": ("Services at a glance", "Услуги: основные показатели"),
+    "top_gaps": (
+        "The {count} largest gaps and what would close them",
+        "{count} крупнейших зон дефицита и что их закроет",
+    ),
+    "no_gaps": (
+        "No gap zones: every home is served within the norm.",
+        "Зон дефицита нет: все дома обслуживаются в пределах норматива.",
+    ),
+    "service_facts": (
+        "{facilities} facilities. Residents within the {limit} m walk: {walk}; within the "
+        "{norm_radius} m normative radius: {radius}.",
+        "Учреждений: {facilities}. Жителей в пешей доступности ({limit} м): {walk}; в "
+        "нормативном радиусе {norm_radius} м: {radius}.",
+    ),
+    "service_places": (
+        "Places needed: {demand}; provided within the norm: {provision}; places short: {short}.",
+        "Потребность в местах: {demand}; обеспечено в нормативе: {provision}; не хватает мест: "
+        "{short}.",
+    ),
+    "by_district": ("By district", "По районам"),
+    "overloaded": ("Overloaded facilities", "Перегруженные учреждения"),
+    "none": ("None.", "Нет."),
+    "gap_list": ("Gap zones", "Зоны дефицита"),
+    "annex": (
+        "Annex: data, norms and reproducibility",
+        "Приложение: данные, нормативы, воспроизводимость",
+    ),
+    "provenance": ("Provenance of the data", "Происхождение данных"),
+    "required": (
+        "Services the norms require for a town of {population}",
+        "Услуги, которые нормативы требуют для города с населением {population}",
+    ),
+    "norms": ("Norms in force: {title}", "Действующие нормативы: {title}"),
+    "stamp": ("Reproducibility", "Воспроизводимость"),
+    "stamp_intro": (
+        "The same tool version, norm set and town data (same hash) give the same figures.",
+        "Та же версия программы, те же нормативы и те же данные города (тот же хеш) дают те "
+        "же цифры.",
+    ),
+}
+"""PDF report strings; keys ``report.*``."""
+"""Strings of the exports (maps, PDF report, workbook, stamp); keys ``export.*``."""
+
+STRINGS.update({f"export.{key}": value for key, value in _EXPORT.items()})
+STRINGS.update({f"xlsx.{key}": value for key, value in _XLSX.items()})
+STRINGS.update({f"report.{key}": value for key, value in _REPORT.items()})
+
 
 def t(key: str, lang: Lang, /, **values: object) -> str:
     """Return the text of ``key`` in ``lang``, with ``values`` formatted in.

@@ -1,0 +1,554 @@
+"""The report for the council, as a PDF in English or Russian.
+
+Pages:
+
+1. **Summary**: the headline figures of every service (status, residents within the walk and
+   the radius, provision, places short), the town map and the largest gaps with the standard
+   project suggested for each and the clauses behind it.
+2. **One page per service**: its map with legend, the figures per district, the overloaded
+   facilities and every gap zone.
+3. **Annex**: the provenance of the data, the required services, the norms in force with their
+   sources, and the reproducibility stamp (tool version, data hash, date).
+
+Built with ReportLab (BSD licence; see ``docs/exports.md`` for the choice): its flowing layout
+splits long tables across pages with the header row repeated, it embeds a subset of the font
+(matplotlib's DejaVu Sans, which has Cyrillic, so no system font is needed), and its
+``invariant`` mode leaves out the creation time, so the same inputs give the same bytes. Maps
+are drawn by ``planner.exports.static_map`` and placed as 200 dpi images. Every number and word
+comes from ``planner.figures`` and ``planner.presentation`` — the same as the dashboard's.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import matplotlib as mpl
+import pandas as pd
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from planner.analysis import TownAnalysis
+from planner.exports.stamp import ExportStamp, stamp_lines, stamp_rows
+from planner.exports.static_map import map_panel_png, provenance_line
+from planner.figures import service_figures
+from planner.maps.style import escape_text
+from planner.presentation.tables import (
+    LIGHTS,
+    district_table,
+    gaps_table,
+    norms_table,
+    overloaded_table,
+    provenance_table,
+    requirement_tables,
+)
+from planner.presentation.words import (
+    Lang,
+    fmt_amount,
+    fmt_number,
+    fmt_share,
+    norm_set_title,
+    service_label,
+    service_status,
+    t,
+    town_name,
+)
+
+__all__ = ["REPORT_FONT", "TOP_GAPS", "report_pdf_bytes", "write_report"]
+
+REPORT_FONT = "DejaVuSans"
+REPORT_FONT_BOLD = "DejaVuSans-Bold"
+TOP_GAPS = 5
+"""Gap zones listed on the summary page (the largest by places short, then residents)."""
+
+PAGE_MARGIN_MM = 15.0
+MAP_DPI = 200
+STATUS_HEX = {"good": "#1a9850", "fair": "#e08214", "poor": "#d73027", "n/a": "#777777"}
+
+Progress = Callable[[float, str], None]
+
+
+def write_report(
+    analysis: TownAnalysis,
+    service: str | None,
+    *,
+    lang: Lang,
+    stamp: ExportStamp,
+    path: Path,
+    progress: Progress | None = None,
+) -> None:
+    """Write the report to ``path`` (a staging path of an atomic write)."""
+    path.write_bytes(report_pdf_bytes(analysis, service, lang=lang, stamp=stamp, progress=progress))
+
+
+def report_pdf_bytes(
+    analysis: TownAnalysis,
+    service: str | None,
+    *,
+    lang: Lang,
+    stamp: ExportStamp,
+    progress: Progress | None = None,
+) -> bytes:
+    """Return the report as PDF bytes.
+
+    Parameters
+    ----------
+    analysis
+        The analysis (already narrowed to ``service`` when one is given).
+    service
+        One service, or ``None`` for every analysed service.
+    lang
+        Language of the report.
+    stamp
+        The reproducibility stamp (its date is the report's date).
+    progress
+        Called with a fraction in [0, 1] and a message per page drawn.
+    """
+    report = progress or (lambda _f, _m: None)
+    _register_fonts()
+    styles = _styles()
+    keys = [service] if service is not None else list(analysis.services)
+    story: list[Flowable] = []
+    report(0.05, "summary page")
+    story += _summary_page(analysis, service, keys, lang, stamp, styles)
+    for index, key in enumerate(keys):
+        report(0.1 + 0.8 * index / max(len(keys), 1), f"page of {key}")
+        story.append(PageBreak())
+        story += _service_page(analysis, key, lang, styles)
+    report(0.92, "annex")
+    story.append(PageBreak())
+    story += _annex(analysis, service, lang, stamp, styles)
+    buffer = io.BytesIO()
+    title = t("report.title", lang, town=town_name(analysis.town.meta, lang))
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=PAGE_MARGIN_MM * mm,
+        rightMargin=PAGE_MARGIN_MM * mm,
+        topMargin=PAGE_MARGIN_MM * mm,
+        bottomMargin=(PAGE_MARGIN_MM + 4) * mm,
+        title=title,
+        author="Gusev Planner",
+        creator="Gusev Planner",
+        subject=norm_set_title(analysis.norms, lang),
+        lang=lang,
+        invariant=1,
+    )
+    footer = t("report.footer", lang, title=title, date=stamp.date.isoformat())
+
+    def on_page(canvas: Canvas, document: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(REPORT_FONT, 7)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(PAGE_MARGIN_MM * mm, 9 * mm, footer)
+        canvas.drawRightString(
+            A4[0] - PAGE_MARGIN_MM * mm, 9 * mm, t("report.page", lang, page=document.page)
+        )
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    report(1.0, "report done")
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+
+def _summary_page(
+    analysis: TownAnalysis,
+    service: str | None,
+    keys: Sequence[str],
+    lang: Lang,
+    stamp: ExportStamp,
+    styles: dict[str, ParagraphStyle],
+) -> list[Flowable]:
+    town = analysis.town
+    name = town_name(town.meta, lang)
+    story: list[Flowable] = [
+        Paragraph(escape_text(t("report.title", lang, town=name)), styles["title"]),
+        Paragraph(
+            escape_text(
+                t(
+                    "report.subtitle",
+                    lang,
+                    norms=norm_set_title(analysis.norms, lang),
+                    date=stamp.date.isoformat(),
+                    population=fmt_number(town.meta.population, lang),
+                    speed=fmt_number(analysis.walk_speed_m_min, lang),
+                )
+            ),
+            styles["subtitle"],
+        ),
+        Paragraph(escape_text(provenance_line(analysis, lang)), styles["note"]),
+        Spacer(1, 3 * mm),
+        Paragraph(escape_text(t("report.headline", lang)), styles["h2"]),
+        _table(
+            _headline_rows(analysis, keys, lang), styles, widths=_HEADLINE_WIDTHS, numeric_from=2
+        ),
+        Spacer(1, 3 * mm),
+        _map_image(analysis, service, lang, height_mm=88.0),
+    ]
+    gaps = gaps_table(analysis, service, None, lang).head(TOP_GAPS)
+    story.append(Paragraph(escape_text(t("report.top_gaps", lang, count=TOP_GAPS)), styles["h2"]))
+    if gaps.empty:
+        story.append(Paragraph(escape_text(t("report.no_gaps", lang)), styles["body"]))
+    else:
+        story.append(_gap_table(gaps, lang, styles, with_service=True))
+    return story
+
+
+def _service_page(
+    analysis: TownAnalysis, key: str, lang: Lang, styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    fig = service_figures(analysis, key)
+    label = service_label(analysis.norms, key, lang)
+    status = f"{LIGHTS[fig.status]} {service_status(fig.status, lang)}"
+    norm = analysis.service(key).norm
+    facts = t(
+        "report.service_facts",
+        lang,
+        facilities=fig.facilities,
+        walk=fmt_share(fig.covered_network_share, lang),
+        radius=fmt_share(fig.covered_radius_share, lang),
+        limit=fmt_number(norm.walk_limit_m, lang),
+        norm_radius=fmt_number(norm.radius_m, lang),
+    )
+    if fig.has_demand_rule:
+        facts += " " + t(
+            "report.service_places",
+            lang,
+            demand=fmt_number(fig.demand, lang),
+            provision=fmt_share(fig.provision_ratio, lang),
+            short=fmt_number(fig.unmet_places, lang),
+        )
+    story: list[Flowable] = [
+        Paragraph(
+            f'{escape_text(label)} <font color="{STATUS_HEX[fig.status]}">'
+            f"{escape_text(status)}</font>",
+            styles["h1"],
+        ),
+        Paragraph(escape_text(facts), styles["body"]),
+        Spacer(1, 2 * mm),
+        _map_image(analysis, key, lang, height_mm=105.0),
+        Paragraph(escape_text(t("report.by_district", lang)), styles["h2"]),
+        _frame_table(district_table(analysis, key, lang), lang, styles),
+    ]
+    overloaded = overloaded_table(analysis, key, lang)
+    story.append(Paragraph(escape_text(t("report.overloaded", lang)), styles["h2"]))
+    if overloaded.empty:
+        story.append(Paragraph(escape_text(t("report.none", lang)), styles["body"]))
+    else:
+        story.append(_frame_table(overloaded.drop(columns=[t("col.service", lang)]), lang, styles))
+    gaps = gaps_table(analysis, key, None, lang)
+    story.append(Paragraph(escape_text(t("report.gap_list", lang)), styles["h2"]))
+    if gaps.empty:
+        story.append(Paragraph(escape_text(t("report.no_gaps", lang)), styles["body"]))
+    else:
+        story.append(_gap_table(gaps, lang, styles, with_service=False))
+    return story
+
+
+def _annex(
+    analysis: TownAnalysis,
+    service: str | None,
+    lang: Lang,
+    stamp: ExportStamp,
+    styles: dict[str, ParagraphStyle],
+) -> list[Flowable]:
+    story: list[Flowable] = [
+        Paragraph(escape_text(t("report.annex", lang)), styles["h1"]),
+        Paragraph(escape_text(t("report.provenance", lang)), styles["h2"]),
+        Paragraph(escape_text(provenance_line(analysis, lang)), styles["body"]),
+        _frame_table(provenance_table(analysis.town, lang), lang, styles),
+        Paragraph(escape_text(analysis.town.meta.attribution), styles["note"]),
+    ]
+    required, _ = requirement_tables(analysis, lang)
+    if service is not None:
+        label = service_label(analysis.norms, service, lang)
+        required = required[required[t("col.service", lang)] == label]
+    story += [
+        Paragraph(
+            escape_text(
+                t(
+                    "report.required",
+                    lang,
+                    population=fmt_number(analysis.town.meta.population, lang),
+                )
+            ),
+            styles["h2"],
+        ),
+        _frame_table(required.reset_index(drop=True), lang, styles, wide={t("col.clause", lang)}),
+    ]
+    norms = norms_table(analysis.norms, lang)
+    if service is not None:
+        label = service_label(analysis.norms, service, lang)
+        norms = norms[norms[t("col.service", lang)].isin([label, "—"])]
+    columns = [
+        t(c, lang)
+        for c in ("col.service", "col.what", "col.document", "col.clause", "col.confidence")
+    ]
+    story += [
+        Paragraph(
+            escape_text(t("report.norms", lang, title=norm_set_title(analysis.norms, lang))),
+            styles["h2"],
+        ),
+        _frame_table(
+            norms[columns].reset_index(drop=True),
+            lang,
+            styles,
+            wide={t("col.document", lang), t("col.clause", lang)},
+        ),
+        Paragraph(escape_text(t("report.stamp", lang)), styles["h2"]),
+        Paragraph(escape_text(t("report.stamp_intro", lang)), styles["body"]),
+    ]
+    rows = [[label, value] for label, value in stamp_lines(stamp, lang)]
+    rows += [[key, value] for key, value in stamp_rows(stamp) if key.endswith("sha256") and value]
+    story.append(
+        _table(
+            [[t("col.what", lang), t("col.value", lang)], *rows],
+            styles,
+            widths=[50 * mm, 125 * mm],
+            numeric_from=99,
+        )
+    )
+    return story
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables and images
+
+
+_HEADLINE_WIDTHS = [34 * mm, 26 * mm, 22 * mm, 20 * mm, 22 * mm, 22 * mm, 14 * mm, 20 * mm]
+
+
+def _headline_rows(analysis: TownAnalysis, keys: Sequence[str], lang: Lang) -> list[list[str]]:
+    header = [
+        t(c, lang)
+        for c in (
+            "col.service",
+            "col.status",
+            "col.covered_network",
+            "col.covered_radius",
+            "col.provision",
+            "col.unmet",
+            "col.gap_zones",
+            "col.overloaded",
+        )
+    ]
+    rows = [header]
+    for key in keys:
+        fig = service_figures(analysis, key)
+        rows.append(
+            [
+                service_label(analysis.norms, key, lang),
+                f"{LIGHTS[fig.status]} {service_status(fig.status, lang)}",
+                fmt_share(fig.covered_network_share, lang),
+                fmt_share(fig.covered_radius_share, lang),
+                fmt_share(fig.provision_ratio, lang),
+                fmt_number(fig.unmet_places, lang),
+                fmt_number(fig.gap_zones, lang),
+                fmt_number(fig.overloaded, lang),
+            ]
+        )
+    return rows
+
+
+def _gap_table(
+    gaps: pd.DataFrame, lang: Lang, styles: dict[str, ParagraphStyle], *, with_service: bool
+) -> Table:
+    columns = ["col.rank"]
+    columns += ["col.service"] if with_service else []
+    columns += ["col.district", "col.unmet_residents", "col.unmet", "col.project", "col.clause"]
+    headers = [t(c, lang) for c in columns]
+    rows: list[list[str]] = [headers]
+    for record in gaps.to_dict("records"):
+        row = []
+        for column, header in zip(columns, headers, strict=True):
+            value = record[header]
+            if column in ("col.unmet_residents", "col.unmet"):
+                row.append(fmt_number(value, lang))
+            else:
+                row.append(str(value))
+        rows.append(row)
+    if with_service:
+        widths = [9, 25, 27, 20, 18, 40, 41]
+    else:
+        widths = [9, 34, 22, 20, 45, 50]
+    return _table(
+        rows,
+        styles,
+        widths=[w * mm for w in widths],
+        numeric_from=-1,
+        numeric={
+            headers.index(t("col.unmet_residents", lang)),
+            headers.index(t("col.unmet", lang)),
+        },
+    )
+
+
+def _frame_table(
+    frame: pd.DataFrame,
+    lang: Lang,
+    styles: dict[str, ParagraphStyle],
+    *,
+    wide: set[str] | None = None,
+) -> Table:
+    """A display table as a PDF table: shares as percentages, numbers in the locale."""
+    shares = {
+        t(k, lang)
+        for k in (
+            "col.covered_network",
+            "col.covered_radius",
+            "col.provision",
+            "col.load_share",
+            "col.modelled_share",
+        )
+    }
+    headers = [str(c) for c in frame.columns]
+    numeric = set()
+    rows: list[list[str]] = [headers]
+    for index, column in enumerate(frame.columns):
+        if pd.api.types.is_numeric_dtype(frame[column].dtype):
+            numeric.add(index)
+    for record in frame.itertuples(index=False):
+        row = []
+        for index, value in enumerate(record):
+            if index in numeric:
+                row.append(
+                    fmt_share(value, lang) if headers[index] in shares else fmt_amount(value, lang)
+                )
+            else:
+                row.append("" if value is None else str(value))
+        rows.append(row)
+    total = A4[0] - 2 * PAGE_MARGIN_MM * mm
+    weights = [3.0 if h in (wide or set()) else 1.0 for h in headers]
+    if headers:
+        weights[0] = max(weights[0], 1.6)
+    widths = [total * w / sum(weights) for w in weights]
+    return _table(rows, styles, widths=widths, numeric_from=-1, numeric=numeric)
+
+
+def _table(
+    rows: list[list[str]],
+    styles: dict[str, ParagraphStyle],
+    *,
+    widths: Sequence[float],
+    numeric_from: int,
+    numeric: set[int] | None = None,
+) -> Table:
+    """A table of wrapped text cells; numbers right-aligned, the header row repeated."""
+    right = numeric if numeric is not None else set(range(max(numeric_from, 0), len(rows[0])))
+    if numeric_from < 0 and numeric is None:
+        right = set()
+    cells = [
+        [
+            Paragraph(
+                escape_text(value),
+                styles["cell_head" if r == 0 else ("cell_num" if c in right else "cell")],
+            )
+            for c, value in enumerate(row)
+        ]
+        for r, row in enumerate(rows)
+    ]
+    table = Table(cells, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e4da")),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#777777")),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f6f4ef")]),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+            ]
+        )
+    )
+    return table
+
+
+def _map_image(
+    analysis: TownAnalysis, service: str | None, lang: Lang, *, height_mm: float
+) -> Flowable:
+    width_mm = 210.0 - 2 * PAGE_MARGIN_MM
+    data = map_panel_png(analysis, service, lang=lang, size_mm=(width_mm, height_mm), dpi=MAP_DPI)
+    return KeepTogether([Image(io.BytesIO(data), width=width_mm * mm, height=height_mm * mm)])
+
+
+# ---------------------------------------------------------------------------------------------
+# Fonts and styles
+
+
+def _register_fonts() -> None:
+    """Register matplotlib's DejaVu Sans (Cyrillic) with ReportLab; it is embedded, subset."""
+    if REPORT_FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = Path(mpl.get_data_path()) / "fonts" / "ttf"
+    pdfmetrics.registerFont(TTFont(REPORT_FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(REPORT_FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(
+        REPORT_FONT,
+        normal=REPORT_FONT,
+        bold=REPORT_FONT_BOLD,
+        italic=REPORT_FONT,
+        boldItalic=REPORT_FONT_BOLD,
+    )
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle(
+        "body", fontName=REPORT_FONT, fontSize=8.6, leading=11.2, alignment=TA_LEFT
+    )
+    return {
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=REPORT_FONT_BOLD, fontSize=17, leading=21
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle",
+            parent=base,
+            fontSize=9.5,
+            leading=12.5,
+            textColor=colors.HexColor("#333333"),
+        ),
+        "h1": ParagraphStyle(
+            "h1", parent=base, fontName=REPORT_FONT_BOLD, fontSize=14, leading=18, spaceAfter=2
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName=REPORT_FONT_BOLD,
+            fontSize=10.5,
+            leading=13.5,
+            spaceBefore=5,
+            spaceAfter=2.5,
+        ),
+        "body": base,
+        "note": ParagraphStyle(
+            "note", parent=base, fontSize=7.4, leading=9.4, textColor=colors.HexColor("#555555")
+        ),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=7.3, leading=8.9),
+        "cell_num": ParagraphStyle("cell_num", parent=base, fontSize=7.3, leading=8.9, alignment=2),
+        "cell_head": ParagraphStyle(
+            "cell_head", parent=base, fontName=REPORT_FONT_BOLD, fontSize=7.2, leading=8.8
+        ),
+    }

@@ -1,0 +1,243 @@
+"""The reproducibility stamp every export carries: what its figures were computed from.
+
+An ``ExportStamp`` names the tool version, the town and the hash of its data, the norm set, the
+walking pace, whether planned facilities counted, the scenario (name and file hash) if any, and
+the date. Each format shows it where a reader looks: the HTML map's footer, the PNG/SVG caption,
+the PDF annex, a ``export_stamp`` table in the GeoPackage, a sheet of the XLSX workbook and a
+``stamp.csv`` beside the CSV tables.
+
+The date is injectable so two runs can give byte-identical files: pass it, or set the
+``SOURCE_DATE_EPOCH`` environment variable (the reproducible-builds convention, seconds since
+1970 in UTC); otherwise it is today's date in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner import __version__
+from planner.analysis import TownAnalysis
+from planner.errors import PlannerError
+from planner.io import TOWN_FILE
+from planner.layers import LAYER_SPECS
+from planner.presentation.words import Lang, fmt_number, pick, t
+
+__all__ = [
+    "HASH_SHOWN_CHARS",
+    "ExportStamp",
+    "export_date",
+    "file_hash",
+    "make_stamp",
+    "stamp_line",
+    "stamp_lines",
+    "stamp_rows",
+    "town_data_hash",
+]
+
+HASH_SHOWN_CHARS = 12
+"""Hex digits of a hash shown to people (the full hash is in the machine-readable stamps)."""
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class ExportStamp:
+    """What an export was computed from.
+
+    Attributes
+    ----------
+    tool_version
+        The version of Gusev Planner.
+    town, town_ru
+        The town's name in English and Russian.
+    town_hash
+        ``town_data_hash`` of the town folder (SHA-256, hex).
+    norm_set, norm_title, norm_title_ru
+        The norm set's key and title.
+    walk_speed_m_min
+        The walking pace used for times.
+    include_planned
+        Whether planned facilities counted.
+    scenario, scenario_hash
+        The scenario's name and the SHA-256 of its file, or ``None``.
+    date
+        The date of the export.
+    """
+
+    tool_version: str
+    town: str
+    town_ru: str
+    town_hash: str
+    norm_set: str
+    norm_title: str
+    norm_title_ru: str
+    walk_speed_m_min: float
+    include_planned: bool
+    date: dt.date
+    scenario: str | None = None
+    scenario_hash: str | None = None
+
+
+def export_date(date: dt.date | None = None) -> dt.date:
+    """Return the export date: ``date``, else ``SOURCE_DATE_EPOCH``, else today (UTC).
+
+    Raises
+    ------
+    PlannerError
+        If ``SOURCE_DATE_EPOCH`` is set but is not a whole number of seconds.
+
+    Examples
+    --------
+    >>> export_date(dt.date(2026, 1, 31))
+    datetime.date(2026, 1, 31)
+    """
+    if date is not None:
+        return date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            seconds = int(epoch)
+        except ValueError:
+            msg = (
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970; "
+                "unset it or give e.g. SOURCE_DATE_EPOCH=1767225600."
+            )
+            raise PlannerError(msg) from None
+        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
+    return dt.datetime.now(tz=dt.UTC).date()
+
+
+def file_hash(path: Path) -> str:
+    """Return the SHA-256 (hex) of one file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def town_data_hash(folder: Path) -> str:
+    """Return the hash of a town's data: one SHA-256 over the files the town is read from.
+
+    The files are ``town.toml`` and every layer file (``residential.geojson``, ...; any
+    extension the loader reads, shapefile side files included), in name order; each enters as
+    its name, a NUL, its own SHA-256 and a newline. Other files (a README, scenarios) do not
+    count, so editing the documentation does not change the hash; renaming or editing a layer
+    does.
+
+    Parameters
+    ----------
+    folder
+        The town folder.
+
+    Returns
+    -------
+    str
+        64 hex digits.
+    """
+    digest = hashlib.sha256()
+    layers = set(LAYER_SPECS)
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and (path.name == TOWN_FILE or path.name.split(".")[0] in layers):
+            digest.update(f"{path.name}\0{file_hash(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def make_stamp(
+    analysis: TownAnalysis,
+    *,
+    date: dt.date | None = None,
+    scenario: str | None = None,
+    scenario_file: Path | None = None,
+) -> ExportStamp:
+    """Return the stamp of exports of ``analysis``.
+
+    Parameters
+    ----------
+    analysis
+        The analysis exported (its town folder is hashed).
+    date
+        The export date (default: ``export_date()``).
+    scenario
+        The scenario's name, if the analysis is of a scenario.
+    scenario_file
+        The scenario's file (hashed), if any.
+    """
+    town = analysis.town
+    norms = analysis.norms
+    return ExportStamp(
+        tool_version=__version__,
+        town=town.meta.name,
+        town_ru=town.meta.name_ru,
+        town_hash=town_data_hash(town.folder),
+        norm_set=norms.key,
+        norm_title=norms.title,
+        norm_title_ru=norms.title_ru,
+        walk_speed_m_min=float(analysis.walk_speed_m_min),
+        include_planned=bool(analysis.include_planned),
+        date=export_date(date),
+        scenario=scenario,
+        scenario_hash=None if scenario_file is None else file_hash(scenario_file),
+    )
+
+
+def stamp_rows(stamp: ExportStamp) -> list[tuple[str, str]]:
+    """Return the stamp as (key, value) pairs for machine-readable tables (full hashes).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> stamp = ExportStamp("1.0", "Gusev", "Гусев", "ab" * 32, "sp42", "SP 42", "СП 42",
+    ...                     75.0, False, dt.date(2026, 1, 31))
+    >>> dict(stamp_rows(stamp))["date"], dict(stamp_rows(stamp))["scenario"]
+    ('2026-01-31', '')
+    """
+    return [
+        ("tool", "Gusev Planner"),
+        ("tool_version", stamp.tool_version),
+        ("town", stamp.town),
+        ("town_data_sha256", stamp.town_hash),
+        ("norm_set", stamp.norm_set),
+        ("walk_speed_m_min", f"{stamp.walk_speed_m_min:g}"),
+        ("include_planned", "true" if stamp.include_planned else "false"),
+        ("scenario", stamp.scenario or ""),
+        ("scenario_sha256", stamp.scenario_hash or ""),
+        ("date", stamp.date.isoformat()),
+    ]
+
+
+def stamp_lines(stamp: ExportStamp, lang: Lang) -> list[tuple[str, str]]:
+    """Return the stamp as (label, value) lines for people, in a language (short hashes)."""
+    lines = [
+        (t("export.stamp_tool", lang), f"Gusev Planner {stamp.tool_version}"),
+        (t("export.stamp_town", lang), pick(lang, stamp.town, stamp.town_ru)),
+        (t("export.stamp_data", lang), f"SHA-256 {stamp.town_hash[:HASH_SHOWN_CHARS]}"),
+        (
+            t("export.stamp_norms", lang),
+            f"{pick(lang, stamp.norm_title, stamp.norm_title_ru)} ({stamp.norm_set})",
+        ),
+        (
+            t("export.stamp_pace", lang),
+            t("export.stamp_pace_value", lang, speed=fmt_number(stamp.walk_speed_m_min, lang)),
+        ),
+        (
+            t("export.stamp_planned", lang),
+            t("export.yes" if stamp.include_planned else "export.no", lang),
+        ),
+    ]
+    if stamp.scenario is not None:
+        value = stamp.scenario
+        if stamp.scenario_hash:
+            value += f" (SHA-256 {stamp.scenario_hash[:HASH_SHOWN_CHARS]})"
+        lines.append((t("export.stamp_scenario", lang), value))
+    lines.append((t("export.stamp_date", lang), stamp.date.isoformat()))
+    return lines
+
+
+def stamp_line(stamp: ExportStamp, lang: Lang) -> str:
+    """Return the stamp on one line ("Gusev Planner 0.1.0 · data SHA-256 ab12… · ...")."""
+    return " · ".join(f"{label}: {value}" for label, value in stamp_lines(stamp, lang))
