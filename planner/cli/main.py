@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner import __version__
+from planner.cli.export import add_export_parsers
 from planner.cli.guard import (
     EXIT_INVALID,
     OneLineParser,
@@ -126,6 +127,12 @@ def _build_parser() -> argparse.ArgumentParser:
     add_scenario_parser(commands)
     add_optimize_parser(commands)
     add_towns_parser(commands)
+    add_export_parsers(
+        commands,
+        add_options=_add_analysis_command_options,
+        run_analysis=lambda args: _run_analysis(args, with_catchments=True),
+        progress=_progress_printer,
+    )
     return parser
 
 

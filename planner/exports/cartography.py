@@ -174,26 +174,17 @@ def draw_analysis(
     if service is not None:
         result = analysis.service(service)
         norm = result.norm
-        if view in ("network", "disagree") and result.catchments is not None:
-            if len(result.catchments):
-                _polygons(
-                    ax, result.catchments, face="none", edge=CATCHMENT_COLOR, width=0.9 * scale, z=7
-                )
-                label = text["catchments"].format(limit=fmt_number(norm.walk_limit_m, lang))
-                areas.append(LegendEntry(label, Patch(fc="none", ec=CATCHMENT_COLOR, lw=1.2)))
-        if view in ("radius", "disagree") and result.radius_circles is not None:
-            if len(result.radius_circles):
-                _polygons(
-                    ax,
-                    result.radius_circles,
-                    face="none",
-                    edge=RADIUS_COLOR,
-                    width=0.9 * scale,
-                    z=7,
-                    style="--",
-                )
-                label = text["radius_circles"].format(radius=fmt_number(norm.radius_m, lang))
-                areas.append(LegendEntry(label, Patch(fc="none", ec=RADIUS_COLOR, lw=1.2, ls="--")))
+        catchments, circles = result.catchments, result.radius_circles
+        if view in ("network", "disagree") and catchments is not None and len(catchments):
+            _polygons(ax, catchments, face="none", edge=CATCHMENT_COLOR, width=0.9 * scale, z=7)
+            label = text["catchments"].format(limit=fmt_number(norm.walk_limit_m, lang))
+            areas.append(LegendEntry(label, Patch(fc="none", ec=CATCHMENT_COLOR, lw=1.2)))
+        if view in ("radius", "disagree") and circles is not None and len(circles):
+            _polygons(
+                ax, circles, face="none", edge=RADIUS_COLOR, width=0.9 * scale, z=7, style="--"
+            )
+            label = text["radius_circles"].format(radius=fmt_number(norm.radius_m, lang))
+            areas.append(LegendEntry(label, Patch(fc="none", ec=RADIUS_COLOR, lw=1.2, ls="--")))
         zones = result.gap_zones
     else:
         zones = analysis.all_gap_zones()
@@ -480,7 +471,7 @@ def _lines(
     z: float,
     dashes: tuple[float, float] | None = None,
 ) -> None:
-    segments = []
+    segments: list[np.ndarray] = []
     for geometry in frame.geometry:
         if geometry is None or geometry.is_empty:
             continue

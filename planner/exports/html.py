@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import re
 from pathlib import Path
+from typing import Any
 
 import folium
 from branca.element import Element
@@ -128,7 +129,7 @@ def _add_title_and_footer(
     footer = "<br>".join(
         escape_text(line) for line in (provenance_line(analysis, lang), stamp_line(stamp, lang))
     )
-    root = fmap.get_root()
+    root: Any = fmap.get_root()  # a branca Figure: it has header and html sections
     root.header.add_child(Element(f"<title>{title}</title>{_PAGE_CSS}"), name="planner_page")
     root.html.add_child(
         Element(

@@ -1,4 +1,4 @@
-"""Safe names for exported files and workbook sheets.
+r"""Safe names for exported files and workbook sheets.
 
 A file name built from data (a town's or scenario's name) must not carry path separators,
 control characters or characters Windows forbids, must not start with a dot (a hidden file) and
@@ -32,7 +32,7 @@ _WINDOWS_RESERVED = frozenset(
 
 
 def safe_filename(text: str, *, fallback: str = "export") -> str:
-    """Return ``text`` as a portable file name (no folders, no hidden or reserved names).
+    r"""Return ``text`` as a portable file name (no folders, no hidden or reserved names).
 
     Examples
     --------

@@ -48,7 +48,7 @@ from reportlab.platypus import (
 
 from planner.analysis import TownAnalysis
 from planner.exports.stamp import ExportStamp, stamp_lines, stamp_rows
-from planner.exports.static_map import map_panel_png, provenance_line
+from planner.exports.static_map import map_panel_jpeg, provenance_line
 from planner.figures import service_figures
 from planner.maps.style import escape_text
 from planner.presentation.tables import (
@@ -205,7 +205,7 @@ def _summary_page(
             _headline_rows(analysis, keys, lang), styles, widths=_HEADLINE_WIDTHS, numeric_from=2
         ),
         Spacer(1, 3 * mm),
-        _map_image(analysis, service, lang, height_mm=88.0),
+        _map_image(analysis, service, lang, height_mm=74.0),
     ]
     gaps = gaps_table(analysis, service, None, lang).head(TOP_GAPS)
     story.append(Paragraph(escape_text(t("report.top_gaps", lang, count=TOP_GAPS)), styles["h2"]))
@@ -389,10 +389,7 @@ def _gap_table(
             else:
                 row.append(str(value))
         rows.append(row)
-    if with_service:
-        widths = [9, 25, 27, 20, 18, 40, 41]
-    else:
-        widths = [9, 34, 22, 20, 45, 50]
+    widths = [9, 25, 27, 20, 18, 40, 41] if with_service else [9, 34, 22, 20, 45, 50]
     return _table(
         rows,
         styles,
@@ -412,7 +409,7 @@ def _frame_table(
     *,
     wide: set[str] | None = None,
 ) -> Table:
-    """A display table as a PDF table: shares as percentages, numbers in the locale."""
+    """Return a display table as a PDF table: shares as percentages, numbers in the locale."""
     shares = {
         t(k, lang)
         for k in (
@@ -455,7 +452,7 @@ def _table(
     numeric_from: int,
     numeric: set[int] | None = None,
 ) -> Table:
-    """A table of wrapped text cells; numbers right-aligned, the header row repeated."""
+    """Return a table of wrapped text cells; numbers right-aligned, the header row repeated."""
     right = numeric if numeric is not None else set(range(max(numeric_from, 0), len(rows[0])))
     if numeric_from < 0 and numeric is None:
         right = set()
@@ -491,7 +488,7 @@ def _map_image(
     analysis: TownAnalysis, service: str | None, lang: Lang, *, height_mm: float
 ) -> Flowable:
     width_mm = 210.0 - 2 * PAGE_MARGIN_MM
-    data = map_panel_png(analysis, service, lang=lang, size_mm=(width_mm, height_mm), dpi=MAP_DPI)
+    data = map_panel_jpeg(analysis, service, lang=lang, size_mm=(width_mm, height_mm), dpi=MAP_DPI)
     return KeepTogether([Image(io.BytesIO(data), width=width_mm * mm, height=height_mm * mm)])
 
 

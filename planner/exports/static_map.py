@@ -18,10 +18,13 @@ from pathlib import Path
 from typing import Literal
 
 import matplotlib as mpl
+import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from PIL import Image as PILImage
 
 from planner.analysis import TownAnalysis
 from planner.exports.cartography import (
@@ -47,8 +50,8 @@ __all__ = [
     "PAPER_MM",
     "PRINT_DPI",
     "Orientation",
-    "Paper",
     "PageSpec",
+    "Paper",
     "legend_axes",
     "map_title",
     "page_size_mm",
@@ -74,6 +77,7 @@ LEGEND_SIDE_MM = 68.0
 LEGEND_BELOW_MM = 44.0
 GAP_MM = 4.0
 LABEL_WRAP_CHARS = 34
+JPEG_QUALITY = 92
 SVG_HASH_SALT = "gusev-planner"
 """Fixed salt for the ids matplotlib writes into SVG files, so the output is reproducible."""
 
@@ -161,8 +165,10 @@ def render_map_page(
     FigureCanvasAgg(fig)
     fig.patch.set_facecolor("white")
 
-    def box(left: float, bottom: float, width: float, height: float) -> list[float]:
-        return [left / width_mm, bottom / height_mm, width / width_mm, height / height_mm]
+    def box(
+        left: float, bottom: float, width: float, height: float
+    ) -> tuple[float, float, float, float]:
+        return (left / width_mm, bottom / height_mm, width / width_mm, height / height_mm)
 
     m = MARGIN_MM
     header, footer = HEADER_MM * scale, FOOTER_MM * scale
@@ -251,7 +257,7 @@ def legend_axes(ax: Axes, legend: Legend, *, scale: float, columns: int) -> None
     groups = _balanced_columns([len(entries) + 1 for _, entries in legend.sections], columns)
     wrap = LABEL_WRAP_CHARS if columns == 1 else LABEL_WRAP_CHARS - 6
     for column, members in enumerate(groups):
-        handles: list[object] = []
+        handles: list[Artist] = []
         labels: list[str] = []
         titles: set[int] = set()
         for index in members:
@@ -330,7 +336,7 @@ def write_static_map(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def map_panel_png(
+def map_panel_jpeg(
     analysis: TownAnalysis,
     service: str | None,
     *,
@@ -340,7 +346,10 @@ def map_panel_png(
     view: MapView = "network",
     legend_share: float = 0.34,
 ) -> bytes:
-    """Return a map with its legend beside it (no title or footer) as PNG, for the report.
+    """Return a map with its legend beside it (no title or footer) as JPEG, for the report.
+
+    JPEG because PDF embeds it as it is (a PNG would be decoded and compressed again, which
+    took most of the report's time); at quality 92 and 200 dpi lines and type stay crisp.
 
     Parameters
     ----------
@@ -368,6 +377,11 @@ def map_panel_png(
         scale=scale,
         columns=1,
     )
+    canvas = fig.canvas
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())  # type: ignore[attr-defined]
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    PILImage.fromarray(rgba[:, :, :3]).save(
+        buffer, format="JPEG", quality=JPEG_QUALITY, dpi=(dpi, dpi), optimize=False
+    )
     return buffer.getvalue()

@@ -80,7 +80,7 @@ def workbook_tables(
     gaps = gaps_table(analysis, service, None, lang).rename(
         columns={"zone_id": t("col.zone", lang)}
     )
-    sheets = [
+    return [
         (t("xlsx.services", lang), scorecard(analysis, lang).drop(columns=["key", "status_key"])),
         (t("xlsx.districts", lang), district_table(analysis, service, lang)),
         (t("xlsx.gaps", lang), gaps),
@@ -97,7 +97,6 @@ def workbook_tables(
             ),
         ),
     ]
-    return sheets
 
 
 def write_xlsx(
@@ -166,7 +165,7 @@ def _write_sheet(
         cells = [len(header) * 0.6 + 2] + [
             len(_shown(v)) + 2 for v in table.iloc[:, col].head(500).tolist()
         ]
-        width = min(max(max(cells), MIN_WIDTH_CHARS), MAX_WIDTH_CHARS)
+        width = min(max(*cells, MIN_WIDTH_CHARS), MAX_WIDTH_CHARS)
         sheet.set_column(col, col, width)
     sheet.freeze_panes(1, 0)
     if len(table.columns):

@@ -739,11 +739,43 @@ _REPORT: dict[str, tuple[str, str]] = {
     ),
 }
 """PDF report strings; keys ``report.*``."""
+
+_DOWNLOADS: dict[str, tuple[str, str]] = {
+    "title": ("Download this view", "Скачать этот вид"),
+    "caption": (
+        "The same files as `planner export`: a map to send or print, the report for the "
+        "council, the data for GIS and spreadsheets. Each carries the tool version, the data's "
+        "hash and the date.",
+        "Те же файлы, что даёт `planner export`: карта для отправки или печати, отчёт для "
+        "совета депутатов, данные для ГИС и таблиц. В каждом указаны версия программы, хеш "
+        "данных и дата.",
+    ),
+    "format": ("File", "Файл"),
+    "format.html": (
+        "Interactive map (HTML, works offline)",
+        "Интерактивная карта (HTML, без интернета)",
+    ),
+    "format.png": ("Print map (PNG, 300 dpi)", "Карта для печати (PNG, 300 dpi)"),
+    "format.svg": ("Print map (SVG, vector)", "Карта для печати (SVG, вектор)"),
+    "format.pdf": ("Report (PDF)", "Отчёт (PDF)"),
+    "format.gpkg": ("Layers for GIS (GeoPackage)", "Слои для ГИС (GeoPackage)"),
+    "format.csv": ("Tables (CSV in a ZIP)", "Таблицы (CSV в ZIP)"),
+    "format.xlsx": ("Tables (Excel)", "Таблицы (Excel)"),
+    "paper": ("Paper", "Формат"),
+    "orientation": ("Orientation", "Ориентация"),
+    "landscape": ("landscape", "альбомная"),
+    "portrait": ("portrait", "книжная"),
+    "prepare": ("Prepare the file", "Подготовить файл"),
+    "preparing": ("Preparing: {format}…", "Готовится: {format}…"),
+    "download": ("Download {name}", "Скачать {name}"),
+}
+"""Dashboard download area strings; keys ``dl.*``."""
 """Strings of the exports (maps, PDF report, workbook, stamp); keys ``export.*``."""
 
 STRINGS.update({f"export.{key}": value for key, value in _EXPORT.items()})
 STRINGS.update({f"xlsx.{key}": value for key, value in _XLSX.items()})
 STRINGS.update({f"report.{key}": value for key, value in _REPORT.items()})
+STRINGS.update({f"dl.{key}": value for key, value in _DOWNLOADS.items()})
 
 
 def t(key: str, lang: Lang, /, **values: object) -> str:

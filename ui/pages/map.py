@@ -21,6 +21,7 @@ from planner.presentation.explain import coverage_by_service, explain_block
 from planner.presentation.views import VIEWS, MapView
 from planner.presentation.words import t
 from ui.common import md_escape, page_header
+from ui.downloads import render_downloads
 from ui.state import Context
 
 MAP_HEIGHT_PX = 640
@@ -67,6 +68,7 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
         st.caption(md_escape(analysis.town.meta.attribution))
     with side:
         _explanation(ctx, analysis, state.get("last_clicked"))
+    render_downloads(ctx, analysis, key="map", view=view)
 
 
 def _focus(ctx: Context, analysis: TownAnalysis) -> Bounds | None:

@@ -1,0 +1,130 @@
+"""The download area: the current view as an HTML map, print map, report, GeoPackage or tables.
+
+One call (``render_downloads``) on the Map and Overview pages. The files come from
+``planner.exports.run.export_bytes`` — the writer ``planner export`` uses — so a download and
+the CLI's file with the same choices and date are byte-identical. A file is prepared on request
+(with a progress bar; the report takes a few seconds), kept for the session while the choices
+stay the same, and then offered with a download button.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from planner.analysis import TownAnalysis
+from planner.errors import PlannerError
+from planner.exports.run import FORMATS, ExportFormat, ExportRequest, default_filename, export_bytes
+from planner.exports.stamp import ExportStamp, make_stamp
+from planner.exports.static_map import Orientation, Paper
+from planner.presentation.views import MapView
+from planner.presentation.words import t
+from ui.common import md_escape
+from ui.state import Context
+
+MIME_TYPES: dict[ExportFormat, str] = {
+    "html": "text/html",
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "gpkg": "application/geopackage+sqlite3",
+    "csv": "application/zip",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_PREPARED = "downloads_prepared"
+"""Session key of the prepared file: (choices, bytes, file name)."""
+
+
+def render_downloads(
+    ctx: Context, analysis: TownAnalysis, *, key: str, view: MapView = "network"
+) -> None:
+    """Draw the download area for the current service, language and map view.
+
+    Parameters
+    ----------
+    ctx
+        The sidebar's choices (service, language, town, norms, pace).
+    analysis
+        The analysis on screen.
+    key
+        A prefix for widget keys, unique per page.
+    view
+        The map view on screen (maps follow it).
+    """
+    lang = ctx.lang
+    with st.expander(t("dl.title", lang), icon=":material/download:"):
+        st.caption(t("dl.caption", lang))
+        columns = st.columns([2, 1, 1])
+        fmt: ExportFormat = columns[0].selectbox(
+            t("dl.format", lang),
+            FORMATS,
+            format_func=lambda f: t(f"dl.format.{f}", lang),
+            key=f"{key}_format",
+        )
+        paper: Paper = "a4"
+        orientation: Orientation = "landscape"
+        if fmt in ("png", "svg"):
+            paper = columns[1].selectbox(
+                t("dl.paper", lang), ("a4", "a3"), format_func=str.upper, key=f"{key}_paper"
+            )
+            orientation = columns[2].selectbox(
+                t("dl.orientation", lang),
+                ("landscape", "portrait"),
+                format_func=lambda o: t(f"dl.{o}", lang),
+                key=f"{key}_orientation",
+            )
+        request = ExportRequest(fmt, ctx.service, lang, view, paper, orientation)
+        stamp = _stamp(analysis)
+        choices = (
+            key,
+            request,
+            ctx.folder,
+            ctx.norm_key,
+            analysis.walk_speed_m_min,
+            analysis.include_planned,
+            stamp,
+        )
+        if st.button(t("dl.prepare", lang), key=f"{key}_prepare", icon=":material/build:"):
+            _prepare(analysis, request, stamp, choices, lang)
+        prepared: tuple[Any, bytes, str] | None = st.session_state.get(_PREPARED)
+        if prepared is not None and prepared[0] == choices:
+            _, data, name = prepared
+            st.download_button(
+                t("dl.download", lang, name=name),
+                data=data,
+                file_name=name,
+                mime=MIME_TYPES[fmt],
+                key=f"{key}_download",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+
+
+def _stamp(analysis: TownAnalysis) -> ExportStamp:
+    """Return the stamp of this analysis (its town folder hashed)."""
+    return make_stamp(analysis)
+
+
+def _prepare(
+    analysis: TownAnalysis,
+    request: ExportRequest,
+    stamp: ExportStamp,
+    choices: tuple[Any, ...],
+    lang: str,
+) -> None:
+    label = t(f"dl.format.{request.format}", lang)  # type: ignore[arg-type]
+    bar = st.progress(0.0, text=t("dl.preparing", lang, format=label))  # type: ignore[arg-type]
+
+    def progress(fraction: float, _message: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=t("dl.preparing", lang, format=label))  # type: ignore[arg-type]
+
+    try:
+        data = export_bytes(analysis, request, stamp, progress=progress)
+    except PlannerError as err:
+        bar.empty()
+        st.error(md_escape(err))
+        return
+    bar.empty()
+    name = default_filename(analysis, request, stamp)
+    st.session_state[_PREPARED] = (choices, data, name)
