@@ -39,7 +39,7 @@ __all__ = ["html_map"]
 _ASSET_BASE = "planner-inline-assets"
 """A placeholder asset URL: every reference to it is replaced by the file's content."""
 
-_FOLIUM_ID = re.compile(r"\b([a-z][a-z0-9_]*?)_([0-9a-f]{32})\b")
+_FOLIUM_ID = re.compile(r"\b([a-z][a-z0-9_]*?)_([0-9a-f]{32})(?![0-9a-f])")
 """folium element names: a kind and a random 32-hex id (``map_4f…``, ``geo_json_9a…``)."""
 
 _STYLE_URL = re.compile(r"url\((['\"]?)images/([A-Za-z0-9_.-]+\.png)\1\)")

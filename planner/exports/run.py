@@ -168,8 +168,18 @@ def write_export(
     report = progress or _quiet
     report(0.0, f"preparing the {request.format} export")
     narrowed = for_service(analysis, request.service)
-    with atomic_path(path) as tmp:
-        _write(narrowed, request, stamp, tmp, report)
+    try:
+        with atomic_path(path) as tmp:
+            _write(narrowed, request, stamp, tmp, report)
+    except PlannerError:
+        raise
+    except OSError as err:
+        reason = err.strerror or str(err)
+        msg = (
+            f"Could not write {path}: {reason}. Nothing was written and an earlier file there "
+            "is unchanged; check that the folder is writable and has free space."
+        )
+        raise PlannerError(msg) from err
     report(1.0, f"wrote {path}")
     return path
 

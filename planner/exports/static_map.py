@@ -161,7 +161,9 @@ def render_map_page(
     """
     width_mm, height_mm = page.size_mm
     scale = page.scale
-    fig = Figure(figsize=(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH), dpi=page.dpi)
+    # Whole pixels, rounded: A4 at 300 dpi is 2480 × 3508 (truncating would lose a column).
+    width_px, height_px = (round(v / MM_PER_INCH * page.dpi) for v in (width_mm, height_mm))
+    fig = Figure(figsize=(width_px / page.dpi, height_px / page.dpi), dpi=page.dpi)
     FigureCanvasAgg(fig)
     fig.patch.set_facecolor("white")
 
