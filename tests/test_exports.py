@@ -29,7 +29,7 @@ from planner.exports import run as export_run
 from planner.exports.data import GPKG_LAYERS, analysis_tables
 from planner.exports.gpkg import STAMP_TABLE
 from planner.exports.naming import safe_filename, sheet_name
-from planner.exports.run import ExportRequest, export_bytes, write_export
+from planner.exports.run import ExportFormat, ExportRequest, export_bytes, write_export
 from planner.exports.selection import for_service
 from planner.exports.stamp import ExportStamp, make_stamp, town_data_hash
 from planner.exports.workbook import workbook_tables
@@ -100,14 +100,17 @@ def test_export_date_comes_from_source_date_epoch(analysis, monkeypatch) -> None
 def test_names_are_portable() -> None:
     for hostile in ("../../etc/passwd", "a/b\\c", ".hidden", "CON", "x" * 300, "\x00\x1f"):
         name = safe_filename(hostile)
-        assert "/" not in name and "\\" not in name and not name.startswith(".")
+        assert "/" not in name
+        assert "\\" not in name
+        assert not name.startswith(".")
         assert 0 < len(name) <= 80
         assert name.lower() != "con"
     assert safe_filename("Гусев школы") == "Гусев-школы"
     used: set[str] = set()
     for _ in range(3):
         used.add(sheet_name("Перегруженные учреждения: очень длинное название [1]", used))
-    assert len(used) == 3 and all(len(n) <= 31 and "[" not in n and ":" not in n for n in used)
+    assert len(used) == 3
+    assert all(len(n) <= 31 and "[" not in n and ":" not in n for n in used)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,7 +143,8 @@ def test_png_has_print_size_content_and_legend(
 
 def test_svg_is_vector_and_self_contained(analysis, stamp, tmp_path) -> None:
     text = _write(analysis, stamp, tmp_path, "svg").read_text(encoding="utf-8")
-    assert text.lstrip().startswith("<?xml") and "<svg" in text
+    assert text.lstrip().startswith("<?xml")
+    assert "<svg" in text
     assert 'href="http' not in text  # namespaces are URIs, but nothing is linked or loaded
     assert "<image" not in text  # drawn as paths, not an embedded raster
 
@@ -164,8 +168,10 @@ def test_html_is_one_file_without_external_references(analysis, stamp, tmp_path)
     links = _Links()
     links.feed(page)
     assert [u for u in links.urls if not u.startswith(("#", "data:"))] == []
-    assert "L.map(" in page and "leaflet" in page.lower()  # Leaflet is inside
-    assert stamp.town_hash[:12] in page and DATE.isoformat() in page
+    assert "L.map(" in page  # Leaflet is inside
+    assert "leaflet" in page.lower()
+    assert stamp.town_hash[:12] in page
+    assert DATE.isoformat() in page
     assert "Детский сад" in page
 
 
@@ -202,7 +208,9 @@ def test_pdf_report_of_one_service(analysis, stamp, tmp_path, lang) -> None:
     assert service_label(analysis.norms, SERVICE, lang) in flat
     assert stamp.town_hash in flat.replace(" ", "")  # the full hash in the annex
     if lang == "ru":
-        assert "Приложение" in flat and "Зоны дефицита" in flat and "Детский сад" in flat
+        assert "Приложение" in flat
+        assert "Зоны дефицита" in flat
+        assert "Детский сад" in flat
 
 
 def test_pdf_embeds_its_font(analysis, stamp, tmp_path) -> None:
@@ -211,7 +219,7 @@ def test_pdf_embeds_its_font(analysis, stamp, tmp_path) -> None:
     reader = PdfReader(_write(analysis, stamp, tmp_path, "pdf", lang="ru"))
     fonts = set()
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        for font in page["/Resources"]["/Font"].values():  # type: ignore[index]
             descriptor = font.get_object().get("/FontDescriptor")
             if descriptor is not None:
                 fonts.add(bool(descriptor.get_object().get("/FontFile2")))
@@ -225,17 +233,20 @@ def test_pdf_embeds_its_font(analysis, stamp, tmp_path) -> None:
 def test_geopackage_layers_crs_types_and_stamp(analysis, stamp, tmp_path) -> None:
     path = _write(analysis, stamp, tmp_path, "gpkg")
     layers = {str(name) for name, _ in pyogrio.list_layers(path)}
-    assert layers <= {*GPKG_LAYERS, STAMP_TABLE} and {"residential_coverage", STAMP_TABLE} <= layers
+    assert layers <= {*GPKG_LAYERS, STAMP_TABLE}
+    assert {"residential_coverage", STAMP_TABLE} <= layers
     info = pyogrio.read_info(path, layer="residential_coverage")
     assert info["crs"] == "EPSG:32634"
     types = dict(zip(info["fields"], info["dtypes"], strict=True))
-    assert types["within_limit"] == "bool" and types["distance_m"] == "float64"
+    assert types["within_limit"] == "bool"
+    assert types["distance_m"] == "float64"
     frame = pyogrio.read_dataframe(path, layer="residential_coverage")
     assert set(frame["service"]) == {SERVICE}
     text = frame.drop(columns="geometry").select_dtypes(include=["object", "str"]).astype(str)
     assert not text.isin(["nan", "inf", "-inf", "None"]).any().any()
     rows = dict(pyogrio.read_dataframe(path, layer=STAMP_TABLE)[["key", "value"]].to_numpy())
-    assert rows["town_data_sha256"] == stamp.town_hash and rows["date"] == DATE.isoformat()
+    assert rows["town_data_sha256"] == stamp.town_hash
+    assert rows["date"] == DATE.isoformat()
 
 
 def test_csv_archive_round_trips(analysis, stamp, tmp_path) -> None:
@@ -282,8 +293,9 @@ def test_workbook_round_trips_with_headers_frozen_and_formats(analysis, stamp, t
 
 
 def test_exports_are_byte_identical_for_the_same_stamp(analysis, stamp) -> None:
-    for fmt in ("gpkg", "csv", "xlsx", "pdf"):
-        request = ExportRequest(fmt, SERVICE, "en")  # type: ignore[arg-type]
+    formats: tuple[ExportFormat, ...] = ("gpkg", "csv", "xlsx", "pdf")
+    for fmt in formats:
+        request = ExportRequest(fmt, SERVICE, "en")
         assert export_bytes(analysis, request, stamp) == export_bytes(analysis, request, stamp), fmt
 
 

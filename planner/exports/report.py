@@ -47,7 +47,7 @@ from reportlab.platypus import (
 )
 
 from planner.analysis import TownAnalysis
-from planner.exports.stamp import ExportStamp, stamp_lines, stamp_rows
+from planner.exports.stamp import ExportStamp, stamp_lines
 from planner.exports.static_map import map_panel_jpeg, provenance_line
 from planner.figures import service_figures
 from planner.maps.style import escape_text
@@ -62,6 +62,7 @@ from planner.presentation.tables import (
 )
 from planner.presentation.words import (
     Lang,
+    district_names,
     fmt_amount,
     fmt_number,
     fmt_share,
@@ -70,6 +71,7 @@ from planner.presentation.words import (
     service_status,
     t,
     town_name,
+    zone_clause,
 )
 
 __all__ = ["REPORT_FONT", "TOP_GAPS", "report_pdf_bytes", "write_report"]
@@ -205,15 +207,33 @@ def _summary_page(
             _headline_rows(analysis, keys, lang), styles, widths=_HEADLINE_WIDTHS, numeric_from=2
         ),
         Spacer(1, 3 * mm),
-        _map_image(analysis, service, lang, height_mm=74.0),
+        _map_image(analysis, service, lang, height_mm=72.0),
     ]
-    gaps = gaps_table(analysis, service, None, lang).head(TOP_GAPS)
+    gaps = _main_district_only(
+        analysis, gaps_table(analysis, service, None, lang).head(TOP_GAPS), lang
+    )
     story.append(Paragraph(escape_text(t("report.top_gaps", lang, count=TOP_GAPS)), styles["h2"]))
     if gaps.empty:
         story.append(Paragraph(escape_text(t("report.no_gaps", lang)), styles["body"]))
     else:
-        story.append(_gap_table(gaps, lang, styles, with_service=True))
+        story += _gap_table(gaps, lang, styles, with_service=True)
     return story
+
+
+def _main_district_only(analysis: TownAnalysis, gaps: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Name only the district with most of a zone's residents (and how many more it spans)."""
+    if gaps.empty:
+        return gaps
+    zones = analysis.all_gap_zones().set_index("zone_id")
+    names = district_names(analysis.town, lang)
+    column = t("col.district", lang)
+    shown = []
+    for zone in gaps["zone_id"]:
+        ids = list(zones.loc[zone, "district_ids"])
+        first = names.get(str(ids[0]), str(ids[0])) if ids else ""
+        more = t("report.more_districts", lang, count=len(ids) - 1) if len(ids) > 1 else ""
+        shown.append(f"{first} {more}".strip())
+    return gaps.assign(**{column: shown})
 
 
 def _service_page(
@@ -263,7 +283,13 @@ def _service_page(
     if gaps.empty:
         story.append(Paragraph(escape_text(t("report.no_gaps", lang)), styles["body"]))
     else:
-        story.append(_gap_table(gaps, lang, styles, with_service=False))
+        story.append(
+            Paragraph(
+                escape_text(t("report.clause", lang, clause=zone_clause(norm, lang))),
+                styles["note"],
+            )
+        )
+        story += _gap_table(gaps, lang, styles, with_service=False)
     return story
 
 
@@ -320,8 +346,7 @@ def _annex(
         Paragraph(escape_text(t("report.stamp", lang)), styles["h2"]),
         Paragraph(escape_text(t("report.stamp_intro", lang)), styles["body"]),
     ]
-    rows = [[label, value] for label, value in stamp_lines(stamp, lang)]
-    rows += [[key, value] for key, value in stamp_rows(stamp) if key.endswith("sha256") and value]
+    rows = [[label, value] for label, value in stamp_lines(stamp, lang, full_hashes=True)]
     story.append(
         _table(
             [[t("col.what", lang), t("col.value", lang)], *rows],
@@ -337,7 +362,7 @@ def _annex(
 # Tables and images
 
 
-_HEADLINE_WIDTHS = [34 * mm, 26 * mm, 22 * mm, 20 * mm, 22 * mm, 22 * mm, 14 * mm, 20 * mm]
+_HEADLINE_WIDTHS = [w * mm for w in (40, 20, 22, 20, 24, 20, 16, 18)]
 
 
 def _headline_rows(analysis: TownAnalysis, keys: Sequence[str], lang: Lang) -> list[list[str]]:
@@ -374,12 +399,19 @@ def _headline_rows(analysis: TownAnalysis, keys: Sequence[str], lang: Lang) -> l
 
 def _gap_table(
     gaps: pd.DataFrame, lang: Lang, styles: dict[str, ParagraphStyle], *, with_service: bool
-) -> Table:
+) -> list[Flowable]:
+    """Return the gap zones as a table; with several services, clauses as numbered notes.
+
+    A clause is long (document, clause, project sizes) and the same for every zone of a
+    service, so it is written once: under the table as a note ``[n]`` that the rows cite.
+    """
     columns = ["col.rank"]
     columns += ["col.service"] if with_service else []
-    columns += ["col.district", "col.unmet_residents", "col.unmet", "col.project", "col.clause"]
+    columns += ["col.district", "col.unmet_residents", "col.unmet", "col.project"]
     headers = [t(c, lang) for c in columns]
-    rows: list[list[str]] = [headers]
+    notes: list[str] = []
+    clause_header = t("col.clause", lang)
+    rows: list[list[str]] = [[*headers, clause_header] if with_service else headers]
     for record in gaps.to_dict("records"):
         row = []
         for column, header in zip(columns, headers, strict=True):
@@ -388,18 +420,22 @@ def _gap_table(
                 row.append(fmt_number(value, lang))
             else:
                 row.append(str(value))
+        if with_service:
+            clause = str(record[clause_header])
+            if clause not in notes:
+                notes.append(clause)
+            row.append(f"[{notes.index(clause) + 1}]")
         rows.append(row)
-    widths = [9, 25, 27, 20, 18, 40, 41] if with_service else [9, 34, 22, 20, 45, 50]
-    return _table(
-        rows,
-        styles,
-        widths=[w * mm for w in widths],
-        numeric_from=-1,
-        numeric={
-            headers.index(t("col.unmet_residents", lang)),
-            headers.index(t("col.unmet", lang)),
-        },
-    )
+    widths = [8, 33, 36, 22, 17, 50, 14] if with_service else [8, 56, 24, 20, 72]
+    numeric = {headers.index(t("col.unmet_residents", lang)), headers.index(t("col.unmet", lang))}
+    story: list[Flowable] = [
+        _table(rows, styles, widths=[w * mm for w in widths], numeric_from=-1, numeric=numeric)
+    ]
+    story += [
+        Paragraph(escape_text(f"[{number}] {note}"), styles["note"])
+        for number, note in enumerate(notes, start=1)
+    ]
+    return story
 
 
 def _frame_table(
@@ -466,7 +502,7 @@ def _table(
         ]
         for r, row in enumerate(rows)
     ]
-    table = Table(cells, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    table = Table(cells, colWidths=_fit_widths(rows, styles, widths), repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -476,12 +512,50 @@ def _table(
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, 0), (-1, -1), 1.6),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING_PT),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING_PT),
             ]
         )
     )
     return table
+
+
+CELL_PADDING_PT = 2.5
+LONGEST_WORD_SHARE = 0.22
+
+
+def _fit_widths(
+    rows: list[list[str]], styles: dict[str, ParagraphStyle], widths: Sequence[float]
+) -> list[float]:
+    """Return column widths that fit every word (no word is split) within the total width.
+
+    Each column first gets its longest word (header in bold); the width left over goes to the
+    columns in proportion to how much their longest cell would still need. ``widths`` gives
+    the total (and the fallback when even the words do not fit).
+    """
+    total = float(sum(widths))
+    head, cell = styles["cell_head"], styles["cell"]
+
+    def width(text: str, style: ParagraphStyle) -> float:
+        return float(pdfmetrics.stringWidth(text, style.fontName, style.fontSize))
+
+    pad = 2 * CELL_PADDING_PT + 1.0
+    # A token longer than this share of the line (a file path, a URL) may still be split.
+    longest_word = LONGEST_WORD_SHARE * total
+    words, natural = [], []
+    for column in range(len(rows[0])):
+        texts = [(row[column], head if r == 0 else cell) for r, row in enumerate(rows)]
+        word = max(width(w, st) for text, st in texts for w in (text.split() or [""]))
+        words.append(min(word, longest_word) + pad)
+        natural.append(max(width(text, st) for text, st in texts) + pad)
+    if sum(words) > total:
+        return list(widths)
+    room = total - sum(words)
+    want = [max(n - w, 0.0) for n, w in zip(natural, words, strict=True)]
+    if sum(want) <= room:
+        spare = (room - sum(want)) / len(words)
+        return [w + x + spare for w, x in zip(words, want, strict=True)]
+    return [w + room * x / sum(want) for w, x in zip(words, want, strict=True)]
 
 
 def _map_image(

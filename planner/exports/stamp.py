@@ -210,12 +210,18 @@ def stamp_rows(stamp: ExportStamp) -> list[tuple[str, str]]:
     ]
 
 
-def stamp_lines(stamp: ExportStamp, lang: Lang) -> list[tuple[str, str]]:
-    """Return the stamp as (label, value) lines for people, in a language (short hashes)."""
+def stamp_lines(
+    stamp: ExportStamp, lang: Lang, *, full_hashes: bool = False
+) -> list[tuple[str, str]]:
+    """Return the stamp as (label, value) lines for people, in a language.
+
+    Hashes are shortened to ``HASH_SHOWN_CHARS`` digits unless ``full_hashes``.
+    """
+    shown = None if full_hashes else HASH_SHOWN_CHARS
     lines = [
         (t("export.stamp_tool", lang), f"Gusev Planner {stamp.tool_version}"),
         (t("export.stamp_town", lang), pick(lang, stamp.town, stamp.town_ru)),
-        (t("export.stamp_data", lang), f"SHA-256 {stamp.town_hash[:HASH_SHOWN_CHARS]}"),
+        (t("export.stamp_data", lang), f"SHA-256 {stamp.town_hash[:shown]}"),
         (
             t("export.stamp_norms", lang),
             f"{pick(lang, stamp.norm_title, stamp.norm_title_ru)} ({stamp.norm_set})",
@@ -232,7 +238,7 @@ def stamp_lines(stamp: ExportStamp, lang: Lang) -> list[tuple[str, str]]:
     if stamp.scenario is not None:
         value = stamp.scenario
         if stamp.scenario_hash:
-            value += f" (SHA-256 {stamp.scenario_hash[:HASH_SHOWN_CHARS]})"
+            value += f" (SHA-256 {stamp.scenario_hash[:shown]})"
         lines.append((t("export.stamp_scenario", lang), value))
     lines.append((t("export.stamp_date", lang), stamp.date.isoformat()))
     return lines

@@ -721,6 +721,11 @@ _REPORT: dict[str, tuple[str, str]] = {
     "overloaded": ("Overloaded facilities", "Перегруженные учреждения"),
     "none": ("None.", "Нет."),
     "gap_list": ("Gap zones", "Зоны дефицита"),
+    "more_districts": ("and {count} more", "и ещё {count}"),
+    "clause": (
+        "Norm behind the zones and projects: {clause}",
+        "Основание зон и объектов: {clause}",
+    ),
     "annex": (
         "Annex: data, norms and reproducibility",
         "Приложение: данные, нормативы, воспроизводимость",
