@@ -17,31 +17,28 @@ import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from planner import __version__
 from planner.analysis import TownAnalysis
 from planner.errors import PlannerError
-from planner.io import TOWN_FILE
-from planner.layers import LAYER_SPECS
 from planner.presentation.words import Lang, fmt_number, pick, t
+from planner.scenarios.edits import Scenario
+from planner.scenarios.fingerprint import town_data_hash
+from planner.scenarios.toml_format import scenario_to_toml
 
 __all__ = [
     "HASH_SHOWN_CHARS",
     "ExportStamp",
     "export_date",
-    "file_hash",
     "make_stamp",
+    "scenario_hash",
     "stamp_line",
     "stamp_lines",
     "stamp_rows",
-    "town_data_hash",
 ]
 
 HASH_SHOWN_CHARS = 12
 """Hex digits of a hash shown to people (the full hash is in the machine-readable stamps)."""
-
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +52,8 @@ class ExportStamp:
     town, town_ru
         The town's name in English and Russian.
     town_hash
-        ``town_data_hash`` of the town folder (SHA-256, hex).
+        The hash of the town's data files (``planner.scenarios.fingerprint.town_data_hash``:
+        SHA-256 over ``town.toml`` and every layer file, so a README does not count), hex.
     norm_set, norm_title, norm_title_ru
         The norm set's key and title.
     walk_speed_m_min
@@ -63,7 +61,7 @@ class ExportStamp:
     include_planned
         Whether planned facilities counted.
     scenario, scenario_hash
-        The scenario's name and the SHA-256 of its file, or ``None``.
+        The scenario's name and ``scenario_hash`` of it, or ``None``.
     date
         The date of the export.
     """
@@ -111,48 +109,22 @@ def export_date(date: dt.date | None = None) -> dt.date:
     return dt.datetime.now(tz=dt.UTC).date()
 
 
-def file_hash(path: Path) -> str:
-    """Return the SHA-256 (hex) of one file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+def scenario_hash(scenario: Scenario) -> str:
+    """Return the SHA-256 (hex) of a scenario's canonical TOML text.
 
-
-def town_data_hash(folder: Path) -> str:
-    """Return the hash of a town's data: one SHA-256 over the files the town is read from.
-
-    The files are ``town.toml`` and every layer file (``residential.geojson``, ...; any
-    extension the loader reads, shapefile side files included), in name order; each enters as
-    its name, a NUL, its own SHA-256 and a newline. Other files (a README, scenarios) do not
-    count, so editing the documentation does not change the hash; renaming or editing a layer
-    does.
-
-    Parameters
-    ----------
-    folder
-        The town folder.
-
-    Returns
-    -------
-    str
-        64 hex digits.
+    The canonical text (``planner.scenarios.scenario_to_toml``) is the same whether the scenario
+    was read from a file, kept in the scenario store or built in the dashboard, so the CLI and
+    the dashboard stamp the same scenario with the same hash; comments and layout of a file do
+    not count, its name and every edit do.
     """
-    digest = hashlib.sha256()
-    layers = set(LAYER_SPECS)
-    for path in sorted(folder.iterdir()):
-        if path.is_file() and (path.name == TOWN_FILE or path.name.split(".")[0] in layers):
-            digest.update(f"{path.name}\0{file_hash(path)}\n".encode())
-    return digest.hexdigest()
+    return hashlib.sha256(scenario_to_toml(scenario).encode("utf-8")).hexdigest()
 
 
 def make_stamp(
     analysis: TownAnalysis,
     *,
     date: dt.date | None = None,
-    scenario: str | None = None,
-    scenario_file: Path | None = None,
+    scenario: Scenario | None = None,
 ) -> ExportStamp:
     """Return the stamp of exports of ``analysis``.
 
@@ -163,9 +135,7 @@ def make_stamp(
     date
         The export date (default: ``export_date()``).
     scenario
-        The scenario's name, if the analysis is of a scenario.
-    scenario_file
-        The scenario's file (hashed), if any.
+        The scenario applied, if the analysis is of a scenario (its name and hash are stamped).
     """
     town = analysis.town
     norms = analysis.norms
@@ -180,8 +150,8 @@ def make_stamp(
         walk_speed_m_min=float(analysis.walk_speed_m_min),
         include_planned=bool(analysis.include_planned),
         date=export_date(date),
-        scenario=scenario,
-        scenario_hash=None if scenario_file is None else file_hash(scenario_file),
+        scenario=None if scenario is None else scenario.name,
+        scenario_hash=None if scenario is None else scenario_hash(scenario),
     )
 
 
