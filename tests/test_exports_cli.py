@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import stat
 
@@ -149,3 +150,47 @@ def test_html_map_opens_offline_and_draws_its_layers(tmp_path) -> None:
         save_artifact(shot)
     assert watch.page_errors == []
     assert [u for u in watch.requests if not u.startswith(("file:", "data:"))] == []
+
+
+SCENARIO = default_town_dir() / "scenarios" / "technopolis_gs.toml"
+
+
+def test_scenario_report_has_before_after_page_and_names_the_scenario(
+    dashboard_analysis, tmp_path, capsys
+) -> None:
+    from pypdf import PdfReader
+
+    from planner.scenarios import read_scenario, run_comparison, scenario_to_toml
+
+    out = tmp_path / "scenario.pdf"
+    argv = ["report", "--service", "kindergarten", "--scenario", str(SCENARIO), "--date", DATE]
+    assert main([*argv, "--out", str(out)]) == 0, capsys.readouterr().err
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(out).pages).split())
+    scenario = read_scenario(SCENARIO)
+    digest = hashlib.sha256(scenario_to_toml(scenario).encode("utf-8")).hexdigest()
+    assert "Scenario “Technopolis GS”: before and after" in text
+    assert "Kindergarten: homes that gain and lose" in text
+    assert digest in text.replace(" ", "")
+    # The dashboard, holding the analysis of every service, makes the same file.
+    comparison = run_comparison(
+        dashboard_analysis.town,
+        scenario,
+        dashboard_analysis.norms,
+        baseline=dashboard_analysis,
+        with_catchments=True,
+    )
+    stamp = make_stamp(comparison.scenario, date=dt.date.fromisoformat(DATE), scenario=scenario)
+    request = ExportRequest("pdf", "kindergarten", "en")
+    same = export_bytes(comparison.scenario, request, stamp, comparison=comparison)
+    assert out.read_bytes() == same
+
+
+def test_invalid_scenario_is_one_line_and_exit_1(tmp_path, capsys) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nversion = 1\n[[edit]]\nop = "teleport_facility"\n', "utf-8")
+    out = tmp_path / "x.pdf"
+    assert main(["report", "--scenario", str(bad), "--out", str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("planner: invalid:")
+    assert not out.exists()

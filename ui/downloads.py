@@ -19,7 +19,8 @@ from planner.exports.run import FORMATS, ExportFormat, ExportRequest, default_fi
 from planner.exports.stamp import ExportStamp, make_stamp
 from planner.exports.static_map import Orientation, Paper
 from planner.presentation.views import MapView
-from planner.presentation.words import t
+from planner.presentation.words import Lang, t
+from planner.scenarios.compare import ScenarioComparison
 from ui.common import md_escape
 from ui.state import Context
 
@@ -37,7 +38,12 @@ _PREPARED = "downloads_prepared"
 
 
 def render_downloads(
-    ctx: Context, analysis: TownAnalysis, *, key: str, view: MapView = "network"
+    ctx: Context,
+    analysis: TownAnalysis,
+    *,
+    key: str,
+    view: MapView = "network",
+    comparison: ScenarioComparison | None = None,
 ) -> None:
     """Draw the download area for the current service, language and map view.
 
@@ -51,6 +57,10 @@ def render_downloads(
         A prefix for widget keys, unique per page.
     view
         The map view on screen (maps follow it).
+    comparison
+        On a scenario page: the scenario compared with today (``analysis`` is then
+        ``comparison.scenario``); the files name the scenario and the report adds its
+        before/after page.
     """
     lang = ctx.lang
     with st.expander(t("dl.title", lang), icon=":material/download:"):
@@ -75,7 +85,8 @@ def render_downloads(
                 key=f"{key}_orientation",
             )
         request = ExportRequest(fmt, ctx.service, lang, view, paper, orientation)
-        stamp = _stamp(analysis)
+        scenario = None if comparison is None else comparison.applied.scenario
+        stamp = make_stamp(analysis, scenario=scenario)
         choices = (
             key,
             request,
@@ -86,7 +97,7 @@ def render_downloads(
             stamp,
         )
         if st.button(t("dl.prepare", lang), key=f"{key}_prepare", icon=":material/build:"):
-            _prepare(analysis, request, stamp, choices, lang)
+            _prepare(analysis, request, stamp, choices, lang, comparison)
         prepared: tuple[Any, bytes, str] | None = st.session_state.get(_PREPARED)
         if prepared is not None and prepared[0] == choices:
             _, data, name = prepared
@@ -101,26 +112,22 @@ def render_downloads(
             )
 
 
-def _stamp(analysis: TownAnalysis) -> ExportStamp:
-    """Return the stamp of this analysis (its town folder hashed)."""
-    return make_stamp(analysis)
-
-
 def _prepare(
     analysis: TownAnalysis,
     request: ExportRequest,
     stamp: ExportStamp,
     choices: tuple[Any, ...],
-    lang: str,
+    lang: Lang,
+    comparison: ScenarioComparison | None,
 ) -> None:
-    label = t(f"dl.format.{request.format}", lang)  # type: ignore[arg-type]
-    bar = st.progress(0.0, text=t("dl.preparing", lang, format=label))  # type: ignore[arg-type]
+    label = t(f"dl.format.{request.format}", lang)
+    bar = st.progress(0.0, text=t("dl.preparing", lang, format=label))
 
     def progress(fraction: float, _message: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=t("dl.preparing", lang, format=label))  # type: ignore[arg-type]
+        bar.progress(min(max(fraction, 0.0), 1.0), text=t("dl.preparing", lang, format=label))
 
     try:
-        data = export_bytes(analysis, request, stamp, progress=progress)
+        data = export_bytes(analysis, request, stamp, progress=progress, comparison=comparison)
     except PlannerError as err:
         bar.empty()
         st.error(md_escape(err))

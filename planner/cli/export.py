@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from planner.analysis import TownAnalysis
 
 __all__ = ["add_export_parsers"]
+
+EXIT_INVALID = 1
+"""Exit code of an invalid scenario file (as ``planner scenario``)."""
 
 AddOptions = Callable[[argparse.ArgumentParser], None]
 RunAnalysis = Callable[[argparse.Namespace], "TownAnalysis"]
@@ -105,6 +109,14 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
         ".zip .xlsx), or an existing folder to write a file with the default name into",
     )
     parser.add_argument(
+        "--scenario",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="export the town as a scenario file (.toml) would make it; the report adds a "
+        "before/after page, and every file names the scenario and its hash",
+    )
+    parser.add_argument(
         "--date",
         type=_iso_date,
         default=None,
@@ -122,6 +134,17 @@ def _iso_date(text: str) -> dt.date:
 
 
 def _cmd_export(args: argparse.Namespace, run_analysis: RunAnalysis, progress: Progress) -> int:
+    """Run ``export`` or ``report``; an invalid scenario is one line and exit code 1."""
+    from planner.scenarios.errors import ScenarioError
+
+    try:
+        return _export(args, run_analysis, progress)
+    except ScenarioError as err:
+        print(f"planner: invalid: {err}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _export(args: argparse.Namespace, run_analysis: RunAnalysis, progress: Progress) -> int:
     from planner.exports.run import ExportRequest, default_filename, write_export
     from planner.exports.stamp import make_stamp
 
@@ -129,7 +152,17 @@ def _cmd_export(args: argparse.Namespace, run_analysis: RunAnalysis, progress: P
     if services is not None and len(services) > 1:
         msg = "Export one service at a time (give --service once), or none for all services."
         raise PlannerError(msg)
+    scenario = comparison = None
+    if args.scenario is not None:
+        from planner.scenarios import read_scenario, run_comparison
+
+        scenario = read_scenario(args.scenario)  # a bad file fails before the analysis runs
     analysis = run_analysis(args)
+    if scenario is not None:
+        comparison = run_comparison(
+            analysis.town, scenario, analysis.norms, baseline=analysis, with_catchments=True
+        )
+        analysis = comparison.scenario
     request = ExportRequest(
         format=args.format,
         service=services[0] if services else None,
@@ -138,10 +171,10 @@ def _cmd_export(args: argparse.Namespace, run_analysis: RunAnalysis, progress: P
         paper=args.paper,
         orientation=args.orientation,
     )
-    stamp = make_stamp(analysis, date=args.date)
+    stamp = make_stamp(analysis, date=args.date, scenario=scenario)
     out: Path = args.out
     if out.is_dir():
         out = out / default_filename(analysis, request, stamp)
-    written = write_export(analysis, request, stamp, out, progress=progress)
+    written = write_export(analysis, request, stamp, out, progress=progress, comparison=comparison)
     print(t("cli.wrote", args.lang, path=written))
     return 0

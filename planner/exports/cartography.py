@@ -27,6 +27,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib_scalebar.scalebar import ScaleBar
 
 from planner.analysis import TownAnalysis
+from planner.exports.scenario_map import CHANGE_COLOURS
 from planner.maps.style import (
     BOUNDARY_COLOR,
     CATCHMENT_COLOR,
@@ -39,6 +40,7 @@ from planner.maps.style import (
     load_class,
     map_text,
 )
+from planner.model import Town
 from planner.presentation.views import CLASS_ORDER, MapView, unit_classes
 from planner.presentation.words import (
     Lang,
@@ -49,6 +51,7 @@ from planner.presentation.words import (
     t,
     unit_status,
 )
+from planner.scenarios.compare import ScenarioComparison
 
 __all__ = [
     "FONT_FAMILY",
@@ -57,6 +60,7 @@ __all__ = [
     "add_north_arrow",
     "add_scale_bar",
     "draw_analysis",
+    "draw_changes",
     "map_extent",
 ]
 
@@ -99,9 +103,8 @@ class Legend:
             self.sections.append((title, entries))
 
 
-def map_extent(analysis: TownAnalysis) -> tuple[float, float, float, float]:
+def map_extent(town: Town) -> tuple[float, float, float, float]:
     """Return (minx, miny, maxx, maxy) of the town with a margin, in the analysis CRS."""
-    town = analysis.town
     frame = town.boundary if not town.boundary.empty else town.residential
     minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
     pad = MAP_PAD_SHARE * max(maxx - minx, maxy - miny)
@@ -147,29 +150,13 @@ def draw_analysis(
     town = analysis.town
     text = map_text(lang)
     legend = Legend()
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    minx, miny, maxx, maxy = map_extent(analysis)
-    ax.set_xlim(minx, maxx)
-    ax.set_ylim(miny, maxy)
-    if not town.boundary.empty:
-        _polygons(ax, town.boundary, face=GROUND_COLOR, edge="none", z=0)
-    if not town.districts.empty:
-        _polygons(ax, town.districts, face="none", edge="#9a9a9a", width=0.6 * scale, z=1)
-    if not town.water.empty:
-        _polygons(ax, town.water, face=WATER_COLOR, edge=WATER_COLOR, width=0.8 * scale, z=2)
-        _lines(ax, town.water, WATER_COLOR, 1.6 * scale, z=2)
+    _draw_ground(ax, town, scale)
     classes = unit_classes(analysis, service, view)
     legend.add(
         f"{text['units_title']}: {t('view.' + view, lang)}",
         _draw_units(ax, analysis, classes, lang, scale),
     )
-    _draw_streets(ax, analysis, scale)
-    context: list[LegendEntry] = []
-    if not town.rail.empty:
-        _lines(ax, town.rail, "#3d3d3d", 1.6 * scale, z=6, dashes=(6, 3))
-        handle = Line2D([], [], color="#3d3d3d", lw=1.6, dashes=(6, 3))
-        context.append(LegendEntry(text["rail"], handle))
+    _draw_streets_and_rail(ax, town, scale)
     areas: list[LegendEntry] = []
     if service is not None:
         result = analysis.service(service)
@@ -206,6 +193,126 @@ def draw_analysis(
             f"{label}: {text['facility_size']}",
             _draw_facilities(ax, analysis, service, lang, scale),
         )
+    _draw_boundary(ax, town, scale)
+    legend.add(t("export.legend_town", lang), _town_entries(town, lang))
+    if district_labels and not town.districts.empty:
+        _label_districts(ax, town, lang, scale)
+    return legend
+
+
+def draw_changes(
+    ax: Axes,
+    comparison: ScenarioComparison,
+    service: str,
+    *,
+    lang: Lang,
+    scale: float = 1.0,
+) -> Legend:
+    """Draw a scenario's gains and losses of one service and return the legend.
+
+    Homes are coloured by their ``change`` (``planner.scenarios.compare``: gained, lost,
+    unchanged, new), with the colours of the scenario maps (``CHANGE_COLOURS``); streets the
+    scenario adds or closes are drawn over the basemap, and the service's facilities by their
+    change (a new one as a star, a closed one as a cross). The basemap is the edited town's.
+    """
+    town = comparison.applied.town
+    legend = Legend()
+    _draw_ground(ax, town, scale)
+    units = comparison.unit_layer(service)
+    homes: list[LegendEntry] = []
+    for change, colour in CHANGE_COLOURS.items():
+        part = units[units["change"] == change]
+        if len(part):
+            _polygons(ax, part, face=colour, edge="#6b5b45", width=0.25 * scale, z=4)
+            label = f"{t(f'scenario.change.{change}', lang)} ({fmt_number(len(part), lang)})"
+            homes.append(LegendEntry(label, Patch(fc=colour, ec="#6b5b45", lw=0.4)))
+    legend.add(t("export.legend_units", lang), homes)
+    _draw_streets_and_rail(ax, town, scale)
+    streets = comparison.street_layer()
+    changed: list[LegendEntry] = []
+    for change, colour, dashes in (("added", "#2166ac", None), ("closed", "#b2182b", (1.5, 1.5))):
+        part = streets[streets["change"] == change] if len(streets) else streets
+        if len(part):
+            _lines(ax, part, colour, 2.4 * scale, z=6.5, dashes=dashes)
+            style = "-" if dashes is None else ":"
+            handle = Line2D([], [], color=colour, lw=2.4, ls=style)
+            changed.append(LegendEntry(t(f"scenario.street.{change}", lang), handle))
+    facilities = comparison.facility_layer(service)
+    for change in ("unchanged", "capacity", "moved", "added", "closed", "removed"):
+        part = facilities[facilities["change"] == change]
+        if not len(part):
+            continue
+        marker, colour, size = FACILITY_CHANGE_MARKERS.get(
+            change, FACILITY_CHANGE_MARKERS["unchanged"]
+        )
+        ax.scatter(
+            part.geometry.x,
+            part.geometry.y,
+            marker=marker,
+            s=size * scale**2,
+            c=colour,
+            edgecolors="#222222",
+            linewidths=0.7 * scale,
+            zorder=10,
+        )
+        changed.append(
+            LegendEntry(
+                t(f"scenario.fchange.{change}", lang),
+                Line2D(
+                    [],
+                    [],
+                    ls="none",
+                    marker=marker,
+                    ms=math.sqrt(size) * 0.8,
+                    mfc=colour,
+                    mec="#222222",
+                    mew=0.7,
+                ),
+            )
+        )
+    label = service_label(comparison.scenario.norms, service, lang)
+    legend.add(t("export.legend_changes", lang, service=label), changed)
+    _draw_boundary(ax, town, scale)
+    legend.add(t("export.legend_town", lang), _town_entries(town, lang))
+    if not town.districts.empty:
+        _label_districts(ax, town, lang, scale)
+    return legend
+
+
+FACILITY_CHANGE_MARKERS: dict[str, tuple[str, str, float]] = {
+    "unchanged": ("o", "#f7f7f7", 30.0),
+    "capacity": ("o", "#fdb863", 45.0),
+    "moved": ("D", "#f1a340", 55.0),
+    "added": ("*", "#fdb863", 220.0),
+    "closed": ("X", "#b2182b", 70.0),
+    "removed": ("X", "#b2182b", 70.0),
+}
+"""Marker, fill and area (points²) of a facility by its change in a scenario."""
+
+
+def _draw_ground(ax: Axes, town: Town, scale: float) -> None:
+    """Frame the town and draw what lies under the blocks: ground, district lines, water."""
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    minx, miny, maxx, maxy = map_extent(town)
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    if not town.boundary.empty:
+        _polygons(ax, town.boundary, face=GROUND_COLOR, edge="none", z=0)
+    if not town.districts.empty:
+        _polygons(ax, town.districts, face="none", edge="#9a9a9a", width=0.6 * scale, z=1)
+    if not town.water.empty:
+        _polygons(ax, town.water, face=WATER_COLOR, edge=WATER_COLOR, width=0.8 * scale, z=2)
+        _lines(ax, town.water, WATER_COLOR, 1.6 * scale, z=2)
+
+
+def _draw_streets_and_rail(ax: Axes, town: Town, scale: float) -> None:
+    _draw_streets(ax, town, scale)
+    if not town.rail.empty:
+        _lines(ax, town.rail, "#3d3d3d", 1.6 * scale, z=6, dashes=(6, 3))
+
+
+def _draw_boundary(ax: Axes, town: Town, scale: float) -> None:
     if not town.boundary.empty:
         _polygons(
             ax,
@@ -216,22 +323,26 @@ def draw_analysis(
             z=9,
             style=(0, (5, 3)),
         )
-        context.append(
+
+
+def _town_entries(town: Town, lang: Lang) -> list[LegendEntry]:
+    """Legend entries of the basemap's lines and water, for what the town has."""
+    text = map_text(lang)
+    entries: list[LegendEntry] = []
+    if not town.streets.empty:
+        handle = Line2D([], [], color="#ffffff", lw=2.2, path_effects=_casing(1.0))
+        entries.append(LegendEntry(text["streets"], handle))
+    if not town.rail.empty:
+        entries.append(
+            LegendEntry(text["rail"], Line2D([], [], color="#3d3d3d", lw=1.6, dashes=(6, 3)))
+        )
+    if not town.boundary.empty:
+        entries.append(
             LegendEntry(text["boundary"], Line2D([], [], color=BOUNDARY_COLOR, lw=1.4, ls="--"))
         )
-    if not town.streets.empty:
-        context.insert(
-            0,
-            LegendEntry(
-                text["streets"], Line2D([], [], color="#ffffff", lw=2.2, path_effects=_casing(1.0))
-            ),
-        )
     if not town.water.empty:
-        context.append(LegendEntry(text["water"], Patch(fc=WATER_COLOR, ec=WATER_COLOR)))
-    legend.add(t("export.legend_town", lang), context)
-    if district_labels and not town.districts.empty:
-        _label_districts(ax, analysis, lang, scale)
-    return legend
+        entries.append(LegendEntry(text["water"], Patch(fc=WATER_COLOR, ec=WATER_COLOR)))
+    return entries
 
 
 def add_scale_bar(ax: Axes, lang: Lang, *, scale: float = 1.0) -> None:
@@ -312,8 +423,8 @@ def _draw_units(
     ]
 
 
-def _draw_streets(ax: Axes, analysis: TownAnalysis, scale: float) -> None:
-    streets = analysis.town.streets
+def _draw_streets(ax: Axes, town: Town, scale: float) -> None:
+    streets = town.streets
     if streets.empty:
         return
     kinds = streets["kind"].fillna("").astype(str)
@@ -380,10 +491,9 @@ def _draw_facilities(
     ]
 
 
-def _label_districts(ax: Axes, analysis: TownAnalysis, lang: Lang, scale: float) -> None:
+def _label_districts(ax: Axes, town: Town, lang: Lang, scale: float) -> None:
     import matplotlib.patheffects as pe
 
-    town = analysis.town
     names = district_names(town, lang)
     points = town.districts.geometry.representative_point()
     for district, point in zip(town.districts["id"].astype(str), points, strict=True):

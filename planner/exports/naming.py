@@ -52,7 +52,14 @@ def safe_filename(text: str, *, fallback: str = "export") -> str:
 
 
 def export_filename(
-    town: str, service: str | None, kind: str, lang: str, date: str, suffix: str
+    town: str,
+    service: str | None,
+    kind: str,
+    lang: str,
+    date: str,
+    suffix: str,
+    *,
+    scenario: str | None = None,
 ) -> str:
     """Return the default name of an export: ``gusev_kindergarten_map_ru_2026-12-02.png``.
 
@@ -60,8 +67,11 @@ def export_filename(
     --------
     >>> export_filename("Gusev", None, "report", "en", "2026-12-02", "pdf")
     'gusev_all-services_report_en_2026-12-02.pdf'
+    >>> export_filename("Gusev", "school", "map", "ru", "2026-12-02", "png", scenario="Tech GS")
+    'gusev_Tech-GS_school_map_ru_2026-12-02.png'
     """
-    parts = [town.lower(), service or "all-services", kind, lang, date]
+    parts = [town.lower(), *([scenario] if scenario else []), service or "all-services", kind]
+    parts += [lang, date]
     return safe_filename("_".join(parts)) + "." + suffix
 
 

@@ -47,10 +47,12 @@ from reportlab.platypus import (
 )
 
 from planner.analysis import TownAnalysis
+from planner.exports.scenario_map import changed_services
 from planner.exports.stamp import ExportStamp, stamp_lines
-from planner.exports.static_map import map_panel_jpeg, provenance_line
+from planner.exports.static_map import changes_panel_jpeg, map_panel_jpeg, provenance_line
 from planner.figures import service_figures
 from planner.maps.style import escape_text
+from planner.presentation.scenarios import comparison_table
 from planner.presentation.tables import (
     LIGHTS,
     district_table,
@@ -73,6 +75,7 @@ from planner.presentation.words import (
     town_name,
     zone_clause,
 )
+from planner.scenarios.compare import ScenarioComparison
 
 __all__ = ["REPORT_FONT", "TOP_GAPS", "report_pdf_bytes", "write_report"]
 
@@ -96,9 +99,13 @@ def write_report(
     stamp: ExportStamp,
     path: Path,
     progress: Progress | None = None,
+    comparison: ScenarioComparison | None = None,
 ) -> None:
     """Write the report to ``path`` (a staging path of an atomic write)."""
-    path.write_bytes(report_pdf_bytes(analysis, service, lang=lang, stamp=stamp, progress=progress))
+    data = report_pdf_bytes(
+        analysis, service, lang=lang, stamp=stamp, progress=progress, comparison=comparison
+    )
+    path.write_bytes(data)
 
 
 def report_pdf_bytes(
@@ -108,6 +115,7 @@ def report_pdf_bytes(
     lang: Lang,
     stamp: ExportStamp,
     progress: Progress | None = None,
+    comparison: ScenarioComparison | None = None,
 ) -> bytes:
     """Return the report as PDF bytes.
 
@@ -123,6 +131,10 @@ def report_pdf_bytes(
         The reproducibility stamp (its date is the report's date).
     progress
         Called with a fraction in [0, 1] and a message per page drawn.
+    comparison
+        A scenario compared with today: ``analysis`` is then the town after the scenario, and
+        a before/after page (figures, and the gained / lost map of each service it changes)
+        follows the summary.
     """
     report = progress or (lambda _f, _m: None)
     _register_fonts()
@@ -131,6 +143,10 @@ def report_pdf_bytes(
     story: list[Flowable] = []
     report(0.05, "summary page")
     story += _summary_page(analysis, service, keys, lang, stamp, styles)
+    if comparison is not None:
+        report(0.08, "before/after page")
+        story.append(PageBreak())
+        story += _scenario_page(comparison, keys, lang, styles)
     for index, key in enumerate(keys):
         report(0.1 + 0.8 * index / max(len(keys), 1), f"page of {key}")
         story.append(PageBreak())
@@ -201,6 +217,16 @@ def _summary_page(
             styles["subtitle"],
         ),
         Paragraph(escape_text(provenance_line(analysis, lang)), styles["note"]),
+        *(
+            [
+                Paragraph(
+                    escape_text(t("report.scenario_note", lang, name=stamp.scenario)),
+                    styles["body"],
+                )
+            ]
+            if stamp.scenario
+            else []
+        ),
         Spacer(1, 3 * mm),
         Paragraph(escape_text(t("report.headline", lang)), styles["h2"]),
         _table(
@@ -217,6 +243,56 @@ def _summary_page(
         story.append(Paragraph(escape_text(t("report.no_gaps", lang)), styles["body"]))
     else:
         story += _gap_table(gaps, lang, styles, with_service=True)
+    return story
+
+
+MAX_CHANGE_MAPS = 3
+"""Gained / lost maps on the before/after page (the services with most homes changed)."""
+
+
+def _scenario_page(
+    comparison: ScenarioComparison,
+    keys: Sequence[str],
+    lang: Lang,
+    styles: dict[str, ParagraphStyle],
+) -> list[Flowable]:
+    scenario = comparison.applied.scenario
+    story: list[Flowable] = [
+        Paragraph(escape_text(t("report.scenario_title", lang, name=scenario.name)), styles["h1"]),
+        Paragraph(escape_text(t("report.scenario_intro", lang)), styles["body"]),
+    ]
+    if scenario.description:
+        story.append(Paragraph(escape_text(scenario.description), styles["note"]))
+    labels = {service_label(comparison.scenario.norms, k, lang) for k in keys}
+    table = comparison_table(comparison, lang)
+    table = table[table[t("scenario.col.service", lang)].isin(labels)].reset_index(drop=True)
+    story += [Spacer(1, 2 * mm), _frame_table(table, lang, styles)]
+    changed = [k for k in changed_services(comparison) if k in keys]
+    services = comparison.services.set_index("service")
+    moved = (services["units_gained"] + services["units_lost"]).reindex(changed)
+    for key in moved.sort_values(ascending=False, kind="stable").index[:MAX_CHANGE_MAPS]:
+        label = service_label(comparison.scenario.norms, str(key), lang)
+        story.append(
+            KeepTogether(
+                [
+                    Paragraph(
+                        escape_text(t("report.changes_map", lang, service=label)), styles["h2"]
+                    ),
+                    _image(
+                        changes_panel_jpeg(
+                            comparison,
+                            str(key),
+                            lang=lang,
+                            size_mm=(_CONTENT_MM, 78.0),
+                            dpi=MAP_DPI,
+                        ),
+                        78.0,
+                    ),
+                ]
+            )
+        )
+    if not changed:
+        story.append(Paragraph(escape_text(t("report.no_changes", lang)), styles["body"]))
     return story
 
 
@@ -558,12 +634,20 @@ def _fit_widths(
     return [w + room * x / sum(want) for w, x in zip(words, want, strict=True)]
 
 
+_CONTENT_MM = 210.0 - 2 * PAGE_MARGIN_MM
+
+
 def _map_image(
     analysis: TownAnalysis, service: str | None, lang: Lang, *, height_mm: float
 ) -> Flowable:
-    width_mm = 210.0 - 2 * PAGE_MARGIN_MM
-    data = map_panel_jpeg(analysis, service, lang=lang, size_mm=(width_mm, height_mm), dpi=MAP_DPI)
-    return KeepTogether([Image(io.BytesIO(data), width=width_mm * mm, height=height_mm * mm)])
+    size = (_CONTENT_MM, height_mm)
+    return _image(
+        map_panel_jpeg(analysis, service, lang=lang, size_mm=size, dpi=MAP_DPI), height_mm
+    )
+
+
+def _image(data: bytes, height_mm: float) -> Flowable:
+    return Image(io.BytesIO(data), width=_CONTENT_MM * mm, height=height_mm * mm)
 
 
 # ---------------------------------------------------------------------------------------------

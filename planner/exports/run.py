@@ -40,6 +40,7 @@ from planner.exports.workbook import write_xlsx
 from planner.fileio import atomic_path
 from planner.presentation.views import MapView
 from planner.presentation.words import Lang
+from planner.scenarios.compare import ScenarioComparison
 
 __all__ = [
     "FORMATS",
@@ -119,6 +120,7 @@ def default_filename(analysis: TownAnalysis, request: ExportRequest, stamp: Expo
         request.lang,
         stamp.date.isoformat(),
         request.suffix,
+        scenario=stamp.scenario,
     )
 
 
@@ -129,6 +131,7 @@ def write_export(
     path: Path,
     *,
     progress: Progress | None = None,
+    comparison: ScenarioComparison | None = None,
 ) -> Path:
     """Write one export to ``path``, atomically.
 
@@ -144,6 +147,10 @@ def write_export(
         The file to write; its suffix must be the format's (``SUFFIXES``).
     progress
         Called with a fraction in [0, 1] and a message as the work goes on.
+    comparison
+        For a scenario: its comparison with today. ``analysis`` must then be
+        ``comparison.scenario`` (the town after the scenario); the report adds its before/after
+        page, and ``stamp`` should name the scenario (``make_stamp(..., scenario=...)``).
 
     Returns
     -------
@@ -165,12 +172,15 @@ def write_export(
             f"a .{request.suffix} file; change --out."
         )
         raise PlannerError(msg)
+    if comparison is not None and analysis is not comparison.scenario:
+        msg = "A scenario export takes the scenario's own analysis (comparison.scenario)."
+        raise PlannerError(msg)
     report = progress or _quiet
     report(0.0, f"preparing the {request.format} export")
     narrowed = for_service(analysis, request.service)
     try:
         with atomic_path(path) as tmp:
-            _write(narrowed, request, stamp, tmp, report)
+            _write(narrowed, request, stamp, tmp, report, comparison)
     except PlannerError:
         raise
     except OSError as err:
@@ -190,11 +200,12 @@ def export_bytes(
     stamp: ExportStamp,
     *,
     progress: Progress | None = None,
+    comparison: ScenarioComparison | None = None,
 ) -> bytes:
     """Return the bytes ``write_export`` writes (same writer, a temporary folder)."""
     with tempfile.TemporaryDirectory(prefix="planner-export-") as folder:
         path = Path(folder) / f"export.{request.suffix}"
-        write_export(analysis, request, stamp, path, progress=progress)
+        write_export(analysis, request, stamp, path, progress=progress, comparison=comparison)
         return path.read_bytes()
 
 
@@ -204,6 +215,7 @@ def _write(
     stamp: ExportStamp,
     path: Path,
     progress: Progress,
+    comparison: ScenarioComparison | None,
 ) -> None:
     fmt, lang, service = request.format, request.lang, request.service
     if fmt == "html":
@@ -216,7 +228,15 @@ def _write(
         )
         path.write_bytes(data)
     elif fmt == "pdf":
-        write_report(analysis, service, lang=lang, stamp=stamp, path=path, progress=progress)
+        write_report(
+            analysis,
+            service,
+            lang=lang,
+            stamp=stamp,
+            path=path,
+            progress=progress,
+            comparison=comparison,
+        )
     elif fmt == "gpkg":
         write_gpkg(analysis, stamp, path)
     elif fmt == "csv":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -33,6 +34,7 @@ from planner.exports.cartography import (
     add_north_arrow,
     add_scale_bar,
     draw_analysis,
+    draw_changes,
 )
 from planner.exports.stamp import ExportStamp, stamp_line
 from planner.presentation.views import MapView
@@ -44,6 +46,7 @@ from planner.presentation.words import (
     t,
     town_name,
 )
+from planner.scenarios.compare import ScenarioComparison
 from planner.summary import town_summary
 
 __all__ = [
@@ -346,7 +349,6 @@ def map_panel_jpeg(
     size_mm: tuple[float, float],
     dpi: int = 200,
     view: MapView = "network",
-    legend_share: float = 0.34,
 ) -> bytes:
     """Return a map with its legend beside it (no title or footer) as JPEG, for the report.
 
@@ -361,16 +363,47 @@ def map_panel_jpeg(
         (width, height) of the panel in millimetres.
     dpi
         Raster resolution.
-    legend_share
-        Share of the width given to the legend.
     """
+    return _panel_jpeg(
+        lambda ax, scale: draw_analysis(ax, analysis, service, lang=lang, view=view, scale=scale),
+        lang=lang,
+        size_mm=size_mm,
+        dpi=dpi,
+    )
+
+
+def changes_panel_jpeg(
+    comparison: ScenarioComparison,
+    service: str,
+    *,
+    lang: Lang,
+    size_mm: tuple[float, float],
+    dpi: int = 200,
+) -> bytes:
+    """Return a scenario's gained / lost map of one service with its legend, as JPEG."""
+    return _panel_jpeg(
+        lambda ax, scale: draw_changes(ax, comparison, service, lang=lang, scale=scale),
+        lang=lang,
+        size_mm=size_mm,
+        dpi=dpi,
+    )
+
+
+def _panel_jpeg(
+    draw: Callable[[Axes, float], Legend],
+    *,
+    lang: Lang,
+    size_mm: tuple[float, float],
+    dpi: int,
+    legend_share: float = 0.34,
+) -> bytes:
     width_mm, height_mm = size_mm
     scale = 0.8
     fig = Figure(figsize=(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH), dpi=dpi)
     FigureCanvasAgg(fig)
     map_width = 1.0 - legend_share
     ax = fig.add_axes((0.0, 0.0, map_width - 0.01, 1.0))
-    legend = draw_analysis(ax, analysis, service, lang=lang, view=view, scale=scale * 0.8)
+    legend = draw(ax, scale * 0.8)
     add_scale_bar(ax, lang, scale=scale)
     add_north_arrow(ax, lang, scale=scale)
     legend_axes(

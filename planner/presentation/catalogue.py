@@ -671,6 +671,8 @@ _EXPORT: dict[str, tuple[str, str]] = {
     "unit_m": ("{value} m", "{value} м"),
     "unit_km": ("{value} km", "{value} км"),
     "legend_town": ("Town", "Город"),
+    "legend_units": ("Homes", "Дома"),
+    "legend_changes": ("{service} and streets", "{service} и улицы"),
 }
 
 _XLSX: dict[str, tuple[str, str]] = {
@@ -722,6 +724,27 @@ _REPORT: dict[str, tuple[str, str]] = {
     "none": ("None.", "Нет."),
     "gap_list": ("Gap zones", "Зоны дефицита"),
     "more_districts": ("and {count} more", "и ещё {count}"),
+    "scenario_note": (
+        "Scenario “{name}”: every figure in this report is for the town after the scenario; "
+        "the next page compares it with the town as it is.",
+        "Сценарий «{name}»: все цифры отчёта — для города после сценария; следующая страница "
+        "сравнивает его с городом сейчас.",
+    ),
+    "scenario_title": ("Scenario “{name}”: before and after", "Сценарий «{name}»: до и после"),
+    "scenario_intro": (
+        "Each figure reads “today → with the scenario (change)”. Homes gain when the share of "
+        "their demand served within the norm rises, and lose when it falls.",
+        "Каждая цифра — «сейчас → со сценарием (изменение)». Дом в выигрыше, если доля его "
+        "потребности, обслуженной в пределах норматива, растёт, и в проигрыше, если падает.",
+    ),
+    "changes_map": (
+        "{service}: homes that gain and lose",
+        "{service}: дома в выигрыше и проигрыше",
+    ),
+    "no_changes": (
+        "The scenario changes no home's access to these services.",
+        "Сценарий не меняет доступность этих услуг ни для одного дома.",
+    ),
     "clause": (
         "Norm behind the zones and projects: {clause}",
         "Основание зон и объектов: {clause}",
