@@ -310,7 +310,7 @@ def test_full_disk_keeps_the_earlier_file_and_leaves_no_partial(
     target = _write(analysis, stamp, tmp_path, "csv")
     good = target.read_bytes()
 
-    def fill_disk(analysis, request, stamp, path, progress) -> None:
+    def fill_disk(analysis, request, stamp, path, progress, comparison) -> None:
         path.write_bytes(b"PK half an archive")
         raise OSError(errno.ENOSPC, "No space left on device")
 

@@ -123,7 +123,7 @@ def _prepare(
     label = t(f"dl.format.{request.format}", lang)
     bar = st.progress(0.0, text=t("dl.preparing", lang, format=label))
 
-    def progress(fraction: float, _message: str) -> None:
+    def progress(fraction: float, _step: str, _service: str | None) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=t("dl.preparing", lang, format=label))
 
     try:

@@ -20,7 +20,9 @@ from planner.presentation.catalogue import t
 from planner.presentation.views import VIEWS
 
 if TYPE_CHECKING:
-    from planner.analysis import TownAnalysis
+    from planner.analysis import Progress, TownAnalysis
+    from planner.norms import NormSet
+    from planner.presentation.words import Lang
 
 __all__ = ["add_export_parsers"]
 
@@ -29,7 +31,7 @@ EXIT_INVALID = 1
 
 AddOptions = Callable[[argparse.ArgumentParser], None]
 RunAnalysis = Callable[[argparse.Namespace], "TownAnalysis"]
-Progress = Callable[[float, str], None]
+ProgressFactory = Callable[["NormSet", "Lang"], "Progress"]
 
 
 def add_export_parsers(
@@ -37,7 +39,7 @@ def add_export_parsers(
     *,
     add_options: AddOptions,
     run_analysis: RunAnalysis,
-    progress: Callable[[], Progress],
+    progress: ProgressFactory,
 ) -> None:
     """Register ``export`` and ``report``.
 
@@ -51,7 +53,7 @@ def add_export_parsers(
     run_analysis
         Analyses the town the parsed options name.
     progress
-        Returns a progress callback printing to stderr.
+        Returns a progress callback printing to stderr in a language.
     """
     export = commands.add_parser(
         "export",
@@ -81,7 +83,7 @@ def add_export_parsers(
         default="landscape",
         help="print map orientation",
     )
-    export.set_defaults(func=lambda args: _cmd_export(args, run_analysis, progress()))
+    export.set_defaults(func=lambda args: _cmd_export(args, run_analysis, progress))
 
     report = commands.add_parser(
         "report",
@@ -92,7 +94,7 @@ def add_export_parsers(
     add_options(report)
     _add_output_options(report)
     report.set_defaults(
-        func=lambda args: _cmd_export(args, run_analysis, progress()),
+        func=lambda args: _cmd_export(args, run_analysis, progress),
         format="pdf",
         view="network",
         paper="a4",
@@ -133,7 +135,9 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(msg) from None
 
 
-def _cmd_export(args: argparse.Namespace, run_analysis: RunAnalysis, progress: Progress) -> int:
+def _cmd_export(
+    args: argparse.Namespace, run_analysis: RunAnalysis, progress: ProgressFactory
+) -> int:
     """Run ``export`` or ``report``; an invalid scenario is one line and exit code 1."""
     from planner.scenarios.errors import ScenarioError
 
@@ -144,7 +148,7 @@ def _cmd_export(args: argparse.Namespace, run_analysis: RunAnalysis, progress: P
         return EXIT_INVALID
 
 
-def _export(args: argparse.Namespace, run_analysis: RunAnalysis, progress: Progress) -> int:
+def _export(args: argparse.Namespace, run_analysis: RunAnalysis, progress: ProgressFactory) -> int:
     from planner.exports.run import ExportRequest, default_filename, write_export
     from planner.exports.stamp import make_stamp
 
@@ -175,6 +179,7 @@ def _export(args: argparse.Namespace, run_analysis: RunAnalysis, progress: Progr
     out: Path = args.out
     if out.is_dir():
         out = out / default_filename(analysis, request, stamp)
-    written = write_export(analysis, request, stamp, out, progress=progress, comparison=comparison)
+    printer = progress(analysis.norms, args.lang)
+    written = write_export(analysis, request, stamp, out, progress=printer, comparison=comparison)
     print(t("cli.wrote", args.lang, path=written))
     return 0

@@ -21,7 +21,7 @@ comes from ``planner.figures`` and ``planner.presentation`` — the same as the 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib as mpl
@@ -46,7 +46,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from planner.analysis import TownAnalysis
+from planner.analysis import Progress, TownAnalysis
 from planner.exports.scenario_map import changed_services
 from planner.exports.stamp import ExportStamp, stamp_lines
 from planner.exports.static_map import changes_panel_jpeg, map_panel_jpeg, provenance_line
@@ -88,8 +88,6 @@ PAGE_MARGIN_MM = 15.0
 MAP_DPI = 200
 STATUS_HEX = {"good": "#1a9850", "fair": "#e08214", "poor": "#d73027", "n/a": "#777777"}
 
-Progress = Callable[[float, str], None]
-
 
 def write_report(
     analysis: TownAnalysis,
@@ -130,28 +128,28 @@ def report_pdf_bytes(
     stamp
         The reproducibility stamp (its date is the report's date).
     progress
-        Called with a fraction in [0, 1] and a message per page drawn.
+        Called per page with a fraction in [0, 1], a step key and a service key or ``None``.
     comparison
         A scenario compared with today: ``analysis`` is then the town after the scenario, and
         a before/after page (figures, and the gained / lost map of each service it changes)
         follows the summary.
     """
-    report = progress or (lambda _f, _m: None)
+    report = progress or (lambda _f, _s, _k: None)
     _register_fonts()
     styles = _styles()
     keys = [service] if service is not None else list(analysis.services)
     story: list[Flowable] = []
-    report(0.05, "summary page")
+    report(0.05, "export_summary", None)
     story += _summary_page(analysis, service, keys, lang, stamp, styles)
     if comparison is not None:
-        report(0.08, "before/after page")
+        report(0.08, "export_scenario", None)
         story.append(PageBreak())
         story += _scenario_page(comparison, keys, lang, styles)
     for index, key in enumerate(keys):
-        report(0.1 + 0.8 * index / max(len(keys), 1), f"page of {key}")
+        report(0.1 + 0.8 * index / max(len(keys), 1), "export_service", key)
         story.append(PageBreak())
         story += _service_page(analysis, key, lang, styles)
-    report(0.92, "annex")
+    report(0.92, "export_annex", None)
     story.append(PageBreak())
     story += _annex(analysis, service, lang, stamp, styles)
     buffer = io.BytesIO()
@@ -183,7 +181,7 @@ def report_pdf_bytes(
         canvas.restoreState()
 
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    report(1.0, "report done")
+    report(1.0, "export_written", None)
     return buffer.getvalue()
 
 

@@ -21,12 +21,11 @@ Formats and what they hold:
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
-from planner.analysis import TownAnalysis
+from planner.analysis import Progress, TownAnalysis
 from planner.errors import PlannerError
 from planner.exports.gpkg import write_gpkg
 from planner.exports.html import html_map
@@ -76,8 +75,6 @@ KINDS: dict[ExportFormat, str] = {
     "xlsx": "tables",
 }
 """The word for what a format holds, used in default file names."""
-
-Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +143,8 @@ def write_export(
     path
         The file to write; its suffix must be the format's (``SUFFIXES``).
     progress
-        Called with a fraction in [0, 1] and a message as the work goes on.
+        Called as the work goes on with a fraction in [0, 1], a step key (``export_*``, words
+        from ``planner.presentation.words.progress_step``) and a service key or ``None``.
     comparison
         For a scenario: its comparison with today. ``analysis`` must then be
         ``comparison.scenario`` (the town after the scenario); the report adds its before/after
@@ -176,7 +174,7 @@ def write_export(
         msg = "A scenario export takes the scenario's own analysis (comparison.scenario)."
         raise PlannerError(msg)
     report = progress or _quiet
-    report(0.0, f"preparing the {request.format} export")
+    report(0.0, "export_start", None)
     narrowed = for_service(analysis, request.service)
     try:
         with atomic_path(path) as tmp:
@@ -190,7 +188,7 @@ def write_export(
             "is unchanged; check that the folder is writable and has free space."
         )
         raise PlannerError(msg) from err
-    report(1.0, f"wrote {path}")
+    report(1.0, "export_done", None)
     return path
 
 
@@ -245,5 +243,5 @@ def _write(
         write_xlsx(analysis, service, lang, stamp, path)
 
 
-def _quiet(_fraction: float, _message: str) -> None:
+def _quiet(_fraction: float, _step: str, _service: str | None) -> None:
     """Progress callback that reports nothing."""

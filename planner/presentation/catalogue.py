@@ -527,6 +527,13 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
     "progress.service": ("analysing: {service}", "анализ: {service}"),
     "progress.catchments": ("drawing walking catchments", "строятся зоны пешей доступности"),
     "progress.done": ("done", "готово"),
+    "progress.export_start": ("preparing the file", "готовится файл"),
+    "progress.export_summary": ("report: summary page", "отчёт: сводная страница"),
+    "progress.export_scenario": ("report: before and after", "отчёт: до и после"),
+    "progress.export_service": ("report: {service}", "отчёт: {service}"),
+    "progress.export_annex": ("report: annex", "отчёт: приложение"),
+    "progress.export_written": ("report drawn", "отчёт готов"),
+    "progress.export_done": ("file written", "файл записан"),
     # Facilities page.
     "fac.title": ("Facilities", "Учреждения"),
     "fac.real_only": (
@@ -697,7 +704,10 @@ _REPORT: dict[str, tuple[str, str]] = {
         "{population} residents · norms: {norms} · walking at {speed} m/min · {date}",
         "{population} жителей · нормативы: {norms} · скорость ходьбы {speed} м/мин · {date}",
     ),
-    "footer": ("{title} · {date} · Gusev Planner", "{title} · {date} · Gusev Planner"),
+    "footer": (
+        "{title} · {date} · made with Gusev Planner",
+        "{title} · {date} · подготовлено в Gusev Planner",
+    ),
     "page": ("page {page}", "стр. {page}"),
     "headline": ("Services at a glance", "Услуги: основные показатели"),
     "top_gaps": (
