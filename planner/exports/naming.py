@@ -38,7 +38,7 @@ def safe_filename(text: str, *, fallback: str = "export") -> str:
     --------
     >>> safe_filename("../Гусев: школы / 2026")
     'Гусев-школы-2026'
-    >>> safe_filename("CON"), safe_filename("..."), safe_filename("a\\x00b")
+    >>> safe_filename("CON"), safe_filename("..."), safe_filename("a/b")
     ('CON_', 'export', 'a-b')
     """
     normal = unicodedata.normalize("NFC", text)
