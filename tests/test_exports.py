@@ -234,6 +234,8 @@ def test_geopackage_layers_crs_types_and_stamp(analysis, stamp, tmp_path) -> Non
     types = dict(zip(info["fields"], info["dtypes"], strict=True))
     assert types["within_limit"] == "bool"
     assert types["distance_m"] == "float64"
+    facilities = pyogrio.read_info(path, layer="facilities")
+    assert dict(zip(facilities["fields"], facilities["dtypes"], strict=True))["is_full"] == "bool"
     frame = pyogrio.read_dataframe(path, layer="residential_coverage")
     assert set(frame["service"]) == {SERVICE}
     text = frame.drop(columns="geometry").select_dtypes(include=["object", "str"]).astype(str)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planner.cli.guard import output_path
 from planner.errors import PlannerError
 from planner.presentation.catalogue import t
 from planner.presentation.views import VIEWS
@@ -105,7 +106,7 @@ def add_export_parsers(
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
-        type=Path,
+        type=output_path,
         required=True,
         help="the file to write (its suffix must match the format: .html .png .svg .pdf .gpkg "
         ".zip .xlsx), or an existing folder to write a file with the default name into",

@@ -245,11 +245,11 @@ def write_csv(table: pd.DataFrame, path: Path) -> Path:
     Unknown and unreachable values (NaN, infinite distances) are empty cells, as they are NULL
     in the GeoPackage.
     """
-    table = _finite_or_empty(table)
+    table = finite_or_empty(table)
     return write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, encoding=CSV_ENCODING))
 
 
-def _finite_or_empty(table: pd.DataFrame) -> pd.DataFrame:
+def finite_or_empty(table: pd.DataFrame) -> pd.DataFrame:
     """Return ``table`` with infinities in float columns replaced by NaN (written as empty)."""
     floats = [c for c in table.columns if pd.api.types.is_float_dtype(table[c].dtype)]
     if not floats:

@@ -158,8 +158,10 @@ def write_export(
     Raises
     ------
     PlannerError
-        If the suffix does not match the format, the service was not analysed, or the file
-        cannot be written (nothing is left behind, an earlier file at ``path`` is kept).
+        If the suffix does not match the format or the service was not analysed.
+    OutputError
+        If the file cannot be written (``planner.fileio``: nothing is left behind, an earlier
+        file at ``path`` is kept).
     """
     if request.format not in FORMATS:
         msg = f"Unknown export format {request.format!r}; use one of {', '.join(FORMATS)}."
@@ -176,18 +178,10 @@ def write_export(
     report = progress or _quiet
     report(0.0, "export_start", None)
     narrowed = for_service(analysis, request.service)
-    try:
-        with atomic_path(path) as tmp:
-            _write(narrowed, request, stamp, tmp, report, comparison)
-    except PlannerError:
-        raise
-    except OSError as err:
-        reason = err.strerror or str(err)
-        msg = (
-            f"Could not write {path}: {reason}. Nothing was written and an earlier file there "
-            "is unchanged; check that the folder is writable and has free space."
-        )
-        raise PlannerError(msg) from err
+    # planner.fileio stages the file beside ``path`` and swaps it in; any failure of the
+    # location (no space, no permission, a file in the way) becomes one OutputError line.
+    with atomic_path(path) as tmp:
+        _write(narrowed, request, stamp, tmp, report, comparison)
     report(1.0, "export_done", None)
     return path
 

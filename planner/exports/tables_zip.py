@@ -13,11 +13,10 @@ import io
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from planner.analysis import TownAnalysis
-from planner.exports.data import CSV_ENCODING, analysis_tables
+from planner.exports.data import CSV_ENCODING, analysis_tables, finite_or_empty
 from planner.exports.stamp import ExportStamp, stamp_rows
 
 __all__ = ["STAMP_FILE", "csv_bytes", "write_tables_zip"]
@@ -26,12 +25,8 @@ STAMP_FILE = "stamp.csv"
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    """Return a table as UTF-8 CSV with a byte-order mark; infinities are empty like NaN."""
-    floats = [c for c in table.columns if pd.api.types.is_float_dtype(table[c].dtype)]
-    if floats:
-        table = table.copy()
-        table[floats] = table[floats].replace([np.inf, -np.inf], np.nan)
-    return table.to_csv(index=False, lineterminator="\n").encode(CSV_ENCODING)
+    """Return a table as ``write_csv`` writes it: UTF-8 with a BOM, unknown values empty."""
+    return finite_or_empty(table).to_csv(index=False).encode(CSV_ENCODING)
 
 
 def write_tables_zip(analysis: TownAnalysis, stamp: ExportStamp, path: Path) -> None:
