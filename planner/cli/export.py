@@ -13,7 +13,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planner.cli.guard import output_path
 from planner.errors import PlannerError
@@ -36,7 +36,7 @@ ProgressFactory = Callable[["NormSet", "Lang"], "Progress"]
 
 
 def add_export_parsers(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    commands: argparse._SubParsersAction[Any],
     *,
     add_options: AddOptions,
     run_analysis: RunAnalysis,
