@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import tempfile
 import time
@@ -92,8 +93,8 @@ def main() -> None:
             "|---|" + "---|" * len(towns),
             *rows,
             "",
-            f"Full PDF report of Gusev (every service, Russian, "
-            f"{2 + len(towns['Gusev'].services)}+ pages): {_fmt(full)}.",
+            f"Full PDF report of Gusev (every service, Russian; the machine's load average was "
+            f"{os.getloadavg()[0]:.1f} on 2 cores): {_fmt(full)}.",
             END,
         ]
     )
