@@ -18,7 +18,7 @@ from planner.analysis import TownAnalysis
 from planner.presentation.words import t
 from ui import sidebar
 from ui.common import guarded
-from ui.pages import data_sources, facilities, gaps, map, overview
+from ui.pages import data_sources, facilities, gaps, map, overview, programme, proposals
 from ui.state import Context
 
 # Material icons ship with Streamlit; emoji would need a colour-emoji font on the machine.
@@ -27,6 +27,8 @@ PAGES: dict[str, tuple[str, str, Callable[[Context, TownAnalysis], None]]] = {
     "map": ("page.map", ":material/map:", map.render),
     "gaps": ("page.gaps", ":material/flag:", gaps.render),
     "facilities": ("page.facilities", ":material/school:", facilities.render),
+    "programme": ("page.programme", ":material/theater_comedy:", programme.render),
+    "proposals": ("page.proposals", ":material/campaign:", proposals.render),
     "sources": ("page.sources", ":material/menu_book:", data_sources.render),
 }
 

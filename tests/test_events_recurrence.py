@@ -105,6 +105,19 @@ def test_an_open_ended_yearly_rule_counts_in_any_later_year():
     assert starts(frame, "2031-08") == []
 
 
+def test_programme_months_span_first_to_last_occurrence_in_local_time():
+    from planner.events.recurrence import programme_months
+
+    frame = events(
+        row("2026-11-30T23:30Z", ident="a"),  # 1 December in Kaliningrad
+        row("2027-02-10T10:00", "FREQ=WEEKLY;COUNT=4", ident="b"),  # into March
+    )
+    assert programme_months(frame, KALININGRAD) == ["2026-12", "2027-01", "2027-02", "2027-03"]
+    # An open-ended rule counts for a year after the latest start.
+    endless = events(row("2026-09-05T13:00", "FREQ=YEARLY"))
+    assert programme_months(endless, KALININGRAD)[-1] == "2027-09"
+
+
 ZONES = ("Europe/Kaliningrad", "Europe/Berlin", "America/New_York", "UTC")
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 

@@ -15,11 +15,20 @@ import streamlit as st
 
 from planner.analysis import TownAnalysis, analyze_town
 from planner.config import DEFAULT_WALK_SPEED_M_MIN
+from planner.events.recurrence import programme_months
 from planner.io import load_town
 from planner.model import Town
 from planner.network import WalkGraph, build_walk_graph
 from planner.norms import NormSet, Pace, load_norms
 from planner.presentation.words import Lang
+from planner.programme.access import (
+    ProgrammeAccess,
+    ProgrammeReach,
+    cultural_services,
+    programme_access,
+    programme_reach,
+    town_timezone,
+)
 
 ALL = "__all__"
 """Select-box value meaning "all services" / "all districts"."""
@@ -60,11 +69,46 @@ def get_analysis(
     )
 
 
+@st.cache_resource(show_spinner=False, max_entries=MAX_ANALYSES)
+def get_programme(
+    folder: str, norm_key: str, month: str, walk_speed_m_min: float, include_planned: bool
+) -> ProgrammeAccess:
+    """Return the programme access of a month (counting only: who reaches what is cached)."""
+    analysis = get_analysis(folder, norm_key, walk_speed_m_min, include_planned)
+    reach = get_programme_reach(folder, norm_key, walk_speed_m_min, include_planned)
+    return programme_access(analysis.town, month, reach=reach)
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_ANALYSES)
+def get_programme_reach(
+    folder: str, norm_key: str, walk_speed_m_min: float, include_planned: bool
+) -> ProgrammeReach:
+    """Return who reaches which venue (the same every month; on the analysis' network)."""
+    analysis = get_analysis(folder, norm_key, walk_speed_m_min, include_planned)
+    return programme_reach(
+        analysis.town,
+        network=analysis.network,
+        walk_speed_m_min=walk_speed_m_min,
+        cultural=cultural_services(analysis.norms),
+        include_planned=include_planned,
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def get_programme_months(folder: str, norm_key: str) -> list[str]:
+    """Return the months the town's events span (``programme_months``; cached)."""
+    town = get_town(folder, norm_key)
+    return programme_months(town.events, town_timezone(town))
+
+
 def clear_town_caches() -> None:
-    """Forget loaded towns, graphs and analyses (after the town's files were edited)."""
+    """Forget loaded towns, graphs, analyses and programmes (after the town's files were edited)."""
     get_town.clear()
     get_graph.clear()
     get_analysis.clear()
+    get_programme.clear()
+    get_programme_reach.clear()
+    get_programme_months.clear()
 
 
 @dataclass(frozen=True, slots=True, eq=False)

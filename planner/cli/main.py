@@ -24,6 +24,8 @@ from planner.cli.guard import (
 )
 from planner.cli.optimize import add_optimize_parser
 from planner.cli.osm import add_import_osm_parser
+from planner.cli.programme import add_programme_parser
+from planner.cli.proposals import add_proposals_parser
 from planner.cli.scenario import add_scenario_parser
 from planner.cli.towns import add_towns_parser, provenance_lines
 from planner.errors import Issue, PlannerError, shorten
@@ -126,6 +128,8 @@ def _build_parser() -> argparse.ArgumentParser:
     add_import_osm_parser(commands)
     add_scenario_parser(commands)
     add_optimize_parser(commands)
+    add_programme_parser(commands)
+    add_proposals_parser(commands)
     add_towns_parser(commands)
     add_export_parsers(
         commands,

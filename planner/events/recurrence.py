@@ -10,7 +10,7 @@ Europe/Kaliningrad.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ from dateutil.rrule import rruleset, rrulestr
 
 from planner.errors import PlannerError
 
-__all__ = ["OCCURRENCE_COLUMNS", "occurrences"]
+__all__ = ["OCCURRENCE_COLUMNS", "occurrences", "programme_months"]
 
 OCCURRENCE_COLUMNS: tuple[str, ...] = (
     "event_id",
@@ -100,3 +100,26 @@ def _starts(
     for moment in exdate:
         series.exdate(moment)
     return [m for m in series.between(start, end, inc=True) if m < end]
+
+
+def programme_months(events: pd.DataFrame, tz: tzinfo) -> list[str]:
+    """Return every month (``YYYY-MM``, local time) from the first occurrence to the last.
+
+    A series without an end counts for a year after the latest start, so an open-ended weekly
+    club does not make the list endless. ``[]`` without events.
+
+    Examples
+    --------
+    >>> programme_months(pd.DataFrame(columns=list(OCCURRENCE_COLUMNS)), UTC)
+    []
+    """
+    if events.empty:
+        return []
+    first = min(events["start"])
+    last = max(events["start"]) + timedelta(days=366)
+    found = occurrences(events, first, last)
+    if found.empty:
+        return []
+    months = found["start"].dt.tz_convert(tz).dt.strftime("%Y-%m")
+    span = pd.period_range(months.min(), months.max(), freq="M")
+    return [str(p) for p in span]

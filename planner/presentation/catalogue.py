@@ -844,3 +844,188 @@ def map_text(lang: Lang) -> dict[str, str]:
 def as_lang(value: object) -> Lang:
     """Return ``value`` as a language code, English for anything unknown."""
     return next((lang for lang in LANGUAGES if lang == value), "en")
+
+
+_PROGRAMME: dict[str, tuple[str, str]] = {
+    "category.exhibition": ("exhibition", "выставка"),
+    "category.workshop": ("workshop", "мастерская / студия"),
+    "category.concert": ("concert", "концерт"),
+    "category.screening": ("film screening", "кинопоказ"),
+    "category.master_class": ("master class", "мастер-класс"),
+    "category.festival": ("festival", "фестиваль"),
+    "category.other": ("other", "другое"),
+    "audience.children": ("children (0–17)", "дети (0–17)"),
+    "audience.adults": ("adults (18–64)", "взрослые (18–64)"),
+    "audience.elderly": ("older people (65+)", "старшее поколение (65+)"),
+    "audience.all": ("everyone", "все жители"),
+    "price.free": ("free", "бесплатно"),
+    "price.paid": ("paid", "платно"),
+    "price.unknown": ("price unknown", "цена неизвестна"),
+    "month_name.1": ("January", "январь"),
+    "month_name.2": ("February", "февраль"),
+    "month_name.3": ("March", "март"),
+    "month_name.4": ("April", "апрель"),
+    "month_name.5": ("May", "май"),
+    "month_name.6": ("June", "июнь"),
+    "month_name.7": ("July", "июль"),
+    "month_name.8": ("August", "август"),
+    "month_name.9": ("September", "сентябрь"),
+    "month_name.10": ("October", "октябрь"),
+    "month_name.11": ("November", "ноябрь"),
+    "month_name.12": ("December", "декабрь"),
+    "title": ("Cultural programme, {month}", "Культурная программа, {month}"),
+    "month": ("Month", "Месяц"),
+    "within": ("within {minutes} min", "до {minutes} мин"),
+    "col.audience": ("Audience", "Аудитория"),
+    "col.minutes": ("Walk (min)", "Пешком (мин)"),
+    "col.residents": ("Residents", "Жителей"),
+    "col.with_events": ("Residents with events in reach", "Жителей с событиями в доступности"),
+    "col.share_with_events": ("Share with events", "Доля с событиями"),
+    "col.events_mean": ("Events per resident (mean)", "Событий на жителя (среднее)"),
+    "col.seats_per_resident": ("Seats per resident", "Мест на жителя"),
+    "col.desert_residents": ("Residents in cultural deserts", "Жителей в «культурной пустыне»"),
+    "col.venue": ("Venue", "Площадка"),
+    "col.service": ("Service", "Услуга"),
+    "col.events": ("Events", "Событий"),
+    "col.seats": ("Seats", "Мест"),
+    "col.unknown_capacity": ("Events of unknown capacity", "Событий без данных о местах"),
+    "col.residents_within": ("Residents within {minutes} min", "Жителей в пределах {minutes} мин"),
+    "col.idle": ("Idle", "Простаивает"),
+    "col.district": ("District", "Район"),
+    "col.events_in_reach": ("Events in reach", "Событий в доступности"),
+    "idle.yes": ("idle: no events this month", "простаивает: событий нет"),
+    "idle.no": ("active", "работает"),
+    "summary_heading": (
+        "What residents can walk to in {month} ({pace}):",
+        "Что жители могут посетить пешком, {month} ({pace}):",
+    ),
+    "venues_heading": ("Venues:", "Площадки:"),
+    "districts_heading": (
+        "By district, everyone, within {minutes} min:",
+        "По районам, все жители, до {minutes} мин:",
+    ),
+    "no_events": (
+        "This town has no events file (events.csv or events.ics): every venue counts as idle.",
+        "У города нет файла событий (events.csv или events.ics): все площадки простаивают.",
+    ),
+    "occurrences": (
+        "{count} event occurrences in {month}, {left_out} at closed or planned venues left out.",
+        "Событий за месяц ({month}): {count}; на закрытых или планируемых площадках "
+        "(не учтены): {left_out}.",
+    ),
+    "modelled_note": (
+        "Modelled programme: {share} of the events are modelled or illustrative, not a published "
+        "calendar.",
+        "Модельная программа: {share} событий — модельные или иллюстративные, а не опубликованная "
+        "афиша.",
+    ),
+    "class.none": ("nothing in reach", "ничего в доступности"),
+    "class.range": ("{least}–{most} events", "событий: {least}–{most}"),
+    "class.at_least": ("{least} or more events", "событий: {least} и больше"),
+    "metric.events": ("Events this month", "Событий в месяце"),
+    "metric.share": (
+        "Residents with events within {minutes} min",
+        "Жителей с событиями до {minutes} мин",
+    ),
+    "metric.deserts": (
+        "In cultural deserts ({minutes} min)",
+        "В «культурной пустыне» ({minutes} мин)",
+    ),
+    "metric.idle": ("Idle cultural venues", "Простаивающих площадок культуры"),
+    "overview_title": (
+        "Cultural programme within walking reach",
+        "Культурная программа в пешей доступности",
+    ),
+    "venues_title": ("Venues this month", "Площадки в этом месяце"),
+    "districts_title": ("By district: {audience}", "По районам: {audience}"),
+    "desert_layer": (
+        "Cultural deserts ({audience}, {minutes} min)",
+        "«Культурные пустыни» ({audience}, {minutes} мин)",
+    ),
+    "events_layer": (
+        "Events in reach ({audience}, {minutes} min)",
+        "События в доступности ({audience}, {minutes} мин)",
+    ),
+    "venues_layer": ("Venues and their events", "Площадки и их события"),
+}
+
+STRINGS |= {f"programme.{key}": value for key, value in _PROGRAMME.items()}
+
+_PROPOSALS: dict[str, tuple[str, str]] = {
+    "status.new": ("new", "новое"),
+    "status.accepted": ("accepted", "принято"),
+    "status.rejected": ("rejected", "отклонено"),
+    "status.done": ("done", "выполнено"),
+    "category.event": ("event or programme", "мероприятие или программа"),
+    "col.id": ("Id", "Номер"),
+    "col.category": ("Asked for", "Что просят"),
+    "col.text": ("Proposal", "Предложение"),
+    "col.submitted": ("Date", "Дата"),
+    "col.votes": ("Votes", "Голоса"),
+    "col.status": ("Status", "Статус"),
+    "col.district": ("District", "Район"),
+    "col.proposals": ("Proposals", "Предложений"),
+    "col.scenario": ("Scenario", "Сценарий"),
+    "col.contact": ("Contact", "Контакт"),
+    "outside_districts": ("outside the districts", "вне районов"),
+    "imported": (
+        "Imported {added} new proposal(s) from {file}; {updated} updated, {unchanged} already "
+        "there.",
+        "Импортировано новых предложений из {file}: {added}; обновлено: {updated}; уже были: "
+        "{unchanged}.",
+    ),
+    "none": ("No proposals.", "Предложений нет."),
+    "layer": ("Residents' proposals", "Предложения жителей"),
+    "privacy": (
+        "Contact details are kept for staff to answer residents and are never shown in the tables "
+        "or exported unless asked for.",
+        "Контакты хранятся, чтобы сотрудники могли ответить жителям; в таблицах они не "
+        "показываются и без явного запроса не выгружаются.",
+    ),
+    "new_title": ("New proposal", "Новое предложение"),
+    "click_hint": (
+        "Click the map where the proposal is about, then fill in the form.",
+        "Щёлкните по карте там, к чему относится предложение, и заполните форму.",
+    ),
+    "at_point": ("Point: {lon}, {lat}", "Точка: {lon}, {lat}"),
+    "outside": (
+        "That point is outside the town: click inside its boundary.",
+        "Точка вне города: щёлкните внутри его границы.",
+    ),
+    "contact_help": (
+        "Optional; personal data, never exported unless asked for.",
+        "Необязательно; это персональные данные, без явного запроса не выгружаются.",
+    ),
+    "add": ("Add proposal", "Добавить предложение"),
+    "added": ("Proposal {id} added.", "Предложение {id} добавлено."),
+    "list_title": ("Proposals", "Предложения"),
+    "choose": ("Proposal", "Предложение"),
+    "set_status": ("Set status", "Изменить статус"),
+    "by_district_title": ("By district and category", "По районам и категориям"),
+    "scenario_title": ("Turn a proposal into a scenario", "Превратить предложение в сценарий"),
+    "no_service_proposals": (
+        "No proposal asks for a service with a walking norm.",
+        "Нет предложений об услугах с нормативом пешей доступности.",
+    ),
+    "capacity": (
+        "Capacity (0: smallest standard project)",
+        "Вместимость (0 — наименьший типовой проект)",
+    ),
+    "capacity_help": (
+        "In the service's unit; 0 takes the smallest standard project size of the norm.",
+        "В единицах услуги; 0 — наименьший типовой проект по нормативу.",
+    ),
+    "make_scenario": ("Make the scenario and compare", "Создать сценарий и сравнить"),
+    "comparing": ("Comparing with today…", "Сравнение с текущим положением…"),
+    "scenario_saved": (
+        "Scenario “{scenario}” made from proposal {id} and saved; what it would change:",
+        "Сценарий «{scenario}» создан из предложения {id} и сохранён; что он изменит:",
+    ),
+}
+
+STRINGS |= {f"proposal.{key}": value for key, value in _PROPOSALS.items()}
+
+STRINGS |= {
+    "page.programme": ("Programme", "Программа"),
+    "page.proposals": ("Proposals", "Предложения"),
+}

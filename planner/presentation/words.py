@@ -495,3 +495,39 @@ def zone_districts(
         f"{names.get(str(i), str(i))} ({fmt_number(r, lang)})"
         for i, r in zip(ids, residents, strict=True)
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The cultural programme and residents' proposals
+
+
+def event_category(key: str, lang: Lang) -> str:
+    """Return an event category ("master_class") in words ("master class", "мастер-класс")."""
+    return _known(f"programme.category.{key}", key, lang)
+
+
+def audience_label(key: str, lang: Lang) -> str:
+    """Return an audience key ("children") in words ("children (0–17)", "дети (0–17)")."""
+    return _known(f"programme.audience.{key}", key, lang)
+
+
+def proposal_status(key: str, lang: Lang) -> str:
+    """Return a proposal status ("accepted") in words ("accepted", "принято")."""
+    return _known(f"proposal.status.{key}", key, lang)
+
+
+def proposal_category(norms: NormSet | None, key: str, lang: Lang) -> str:
+    """Return what a proposal asks for: a service's label, or "event or programme"."""
+    return t("proposal.category.event", lang) if key == "event" else service_label(norms, key, lang)
+
+
+def month_label(month: str, lang: Lang) -> str:
+    """Return ``YYYY-MM`` as a month in words ("October 2026", "октябрь 2026").
+
+    Examples
+    --------
+    >>> month_label("2026-10", "ru")
+    'октябрь 2026'
+    """
+    year, number = month.split("-")
+    return f"{t(f'programme.month_name.{int(number)}', lang)} {year}"

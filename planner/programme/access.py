@@ -61,8 +61,10 @@ __all__ = [
     "CATEGORY_COLUMNS",
     "DEFAULT_MINUTES",
     "ProgrammeAccess",
+    "ProgrammeReach",
     "cultural_services",
     "programme_access",
+    "programme_reach",
     "town_timezone",
 ]
 
@@ -141,6 +143,126 @@ def town_timezone(town: Town) -> tzinfo:
     return zone(town.meta.timezone) if town.meta.timezone else UTC
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class ProgrammeReach:
+    """Everything about who can walk to which venue: the same for every month.
+
+    Built once per town, walking pace, walking times and "planned counts" choice
+    (``programme_reach``) and reused for each month, so that switching months only counts
+    events. Arrays are in residential-layer order (units) and ``venue_ids`` order (venues).
+
+    Attributes
+    ----------
+    minutes, walk_speed_m_min, include_planned
+        The walking times (ascending), the pace and whether planned venues count.
+    venue_ids, venue_services, venue_cultural
+        The counted venues: counted facilities (existing, planned too when asked) that are
+        cultural or host any event of the town's programme; their services; which are cultural.
+    unit_ids, unit_districts
+        The residential units and their districts.
+    residents
+        Residents per unit and audience, shape (units, 4) in ``EVENT_AUDIENCES`` order (NaN for
+        the three age audiences without cohorts).
+    reach
+        Per walking time, the units × venues matrix of 1 where the venue is within the walk.
+    reached
+        Per walking time, residents of each audience within the walk of each venue,
+        shape (times, venues, 4).
+    neighbours
+        Pairs of units closer than ``GAP_JOIN_M`` (for desert zones).
+    """
+
+    minutes: tuple[float, ...]
+    walk_speed_m_min: float
+    include_planned: bool
+    venue_ids: tuple[str, ...]
+    venue_services: tuple[str, ...]
+    venue_cultural: npt.NDArray[np.bool_]
+    unit_ids: npt.NDArray[np.object_]
+    unit_districts: npt.NDArray[np.object_]
+    residents: FloatArray
+    reach: tuple[sparse.csr_array, ...]
+    reached: FloatArray
+    neighbours: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]
+
+
+def programme_reach(
+    town: Town,
+    *,
+    network: AccessNetwork | None = None,
+    minutes: Sequence[float] = DEFAULT_MINUTES,
+    walk_speed_m_min: float = DEFAULT_WALK_SPEED_M_MIN,
+    cultural: Collection[str] = (),
+    include_planned: bool = False,
+) -> ProgrammeReach:
+    """Find which units reach which venues within each walking time (see ``ProgrammeReach``).
+
+    Raises
+    ------
+    PlannerError
+        If a walking time or the pace is not positive.
+    """
+    times = tuple(sorted({float(m) for m in minutes}))
+    if not times or times[0] <= 0 or not walk_speed_m_min > 0:
+        msg = (
+            f"Walking times and pace must be positive, got {list(minutes)} min at "
+            f"{walk_speed_m_min} m/min."
+        )
+        raise PlannerError(msg)
+    net = build_town_access_network(town) if network is None else network
+    facilities = town.facilities
+    statuses = counted_statuses(include_planned=include_planned)
+    counted = facilities[facilities["status"].isin(statuses)]
+    hosts = set(town.events["venue"]) if len(town.events) else set()
+    cultural_set = set(cultural)
+    keep = [
+        (str(fid), str(service))
+        for fid, service in zip(counted["id"], counted["service"], strict=True)
+        if str(fid) in hosts or str(service) in cultural_set
+    ]
+    venue_ids = tuple(fid for fid, _ in keep)
+    n_venues = len(venue_ids)
+    residential = town.residential
+    unit_ids = residential["id"].to_numpy(dtype=object)
+    n_units = len(unit_ids)
+    residents = _audience_residents(residential)
+    pairs = origin_destination_pairs(
+        net, net.destinations.positions(list(venue_ids)), limit_m=times[-1] * walk_speed_m_min
+    )
+    # Pairs are by position in the network; map them to residential and venue order.
+    row_of_origin = np.full(len(net.origins), -1, dtype=np.int64)
+    row_of_origin[net.origins.positions(unit_ids)] = np.arange(n_units)
+    venue_of_destination = np.full(len(net.destinations), -1, dtype=np.int64)
+    venue_of_destination[net.destinations.positions(list(venue_ids))] = np.arange(n_venues)
+    pair_unit = row_of_origin[pairs["origin_pos"].to_numpy()]
+    pair_venue = venue_of_destination[pairs["destination_pos"].to_numpy()]
+    pair_m = pairs["distance_m"].to_numpy(dtype=float)
+    reach = []
+    reached = np.zeros((len(times), n_venues, len(EVENT_AUDIENCES)))
+    for index, limit_min in enumerate(times):
+        inside = (pair_m <= limit_min * walk_speed_m_min) & (pair_unit >= 0)
+        matrix = sparse.csr_array(
+            (np.ones(int(inside.sum())), (pair_unit[inside], pair_venue[inside])),
+            shape=(n_units, n_venues),
+        )
+        reach.append(matrix)
+        reached[index] = matrix.T @ np.nan_to_num(residents)
+    return ProgrammeReach(
+        minutes=times,
+        walk_speed_m_min=float(walk_speed_m_min),
+        include_planned=include_planned,
+        venue_ids=venue_ids,
+        venue_services=tuple(service for _, service in keep),
+        venue_cultural=np.array([service in cultural_set for _, service in keep], dtype=bool),
+        unit_ids=unit_ids,
+        unit_districts=residential["district"].to_numpy(dtype=object),
+        residents=residents,
+        reach=tuple(reach),
+        reached=reached,
+        neighbours=unit_neighbours(residential, join_m=GAP_JOIN_M),
+    )
+
+
 def programme_access(
     town: Town,
     month: str,
@@ -151,6 +273,7 @@ def programme_access(
     cultural: Collection[str] = (),
     include_planned: bool = False,
     month_occurrences: pd.DataFrame | None = None,
+    reach: ProgrammeReach | None = None,
 ) -> ProgrammeAccess:
     """Count the events of a month within walking reach of every residential unit.
 
@@ -173,6 +296,10 @@ def programme_access(
         Count events at planned facilities too.
     month_occurrences
         The month's occurrences when already expanded (``planner.events.recurrence``).
+    reach
+        ``programme_reach`` of the same town and options, when already built (then
+        ``network``, ``minutes``, ``walk_speed_m_min``, ``cultural`` and ``include_planned``
+        are taken from it).
 
     Returns
     -------
@@ -184,89 +311,43 @@ def programme_access(
     PlannerError
         If a walking time or the pace is not positive, or the month is not ``YYYY-MM``.
     """
-    times = tuple(sorted({float(m) for m in minutes}))
-    if not times or times[0] <= 0 or not walk_speed_m_min > 0:
-        msg = (
-            f"Walking times and pace must be positive, got {list(minutes)} min at "
-            f"{walk_speed_m_min} m/min."
-        )
-        raise PlannerError(msg)
     tz = town_timezone(town)
     try:
         start, end = month_window(month, tz)
     except ValueError as err:
         raise PlannerError(str(err)) from None
+    if reach is None:
+        reach = programme_reach(
+            town,
+            network=network,
+            minutes=minutes,
+            walk_speed_m_min=walk_speed_m_min,
+            cultural=cultural,
+            include_planned=include_planned,
+        )
     occ = expand(town.events, start, end) if month_occurrences is None else month_occurrences
-    net = build_town_access_network(town) if network is None else network
-
-    facilities = town.facilities
-    counted_ids = facilities.loc[
-        facilities["status"].isin(counted_statuses(include_planned=include_planned)), "id"
-    ].astype(str)
-    occ = occ.assign(counted=occ["venue"].isin(set(counted_ids)))
-    used = occ[occ["counted"]]
-    service_of = dict(zip(facilities["id"].astype(str), facilities["service"], strict=True))
-    hosts = set(used["venue"])
-    venue_ids = [v for v in counted_ids if v in hosts or service_of[v] in set(cultural)]
-    n_venues = len(venue_ids)
-
-    # Occurrences per venue × event audience × category, seats and unknown capacities.
-    v_pos = pd.Index(venue_ids).get_indexer(pd.Index(used["venue"]))
-    a_pos = pd.Index(EVENT_AUDIENCES).get_indexer(pd.Index(used["audience"]))
-    c_pos = pd.Index(EVENT_CATEGORIES).get_indexer(pd.Index(used["category"]))
+    venue_index = pd.Index(reach.venue_ids)
+    v_all = venue_index.get_indexer(pd.Index(occ["venue"]))
+    occ = occ.assign(counted=v_all >= 0)
+    counted = v_all >= 0
+    v_pos = v_all[counted]
+    a_pos = pd.Index(EVENT_AUDIENCES).get_indexer(pd.Index(occ["audience"]))[counted]
+    c_pos = pd.Index(EVENT_CATEGORIES).get_indexer(pd.Index(occ["category"]))[counted]
+    n_venues = len(reach.venue_ids)
     counts = np.zeros((n_venues, len(EVENT_AUDIENCES), len(EVENT_CATEGORIES)))
     np.add.at(counts, (v_pos, a_pos, c_pos), 1.0)
-    capacity = used["capacity"].to_numpy(dtype=float)
+    capacity = occ["capacity"].to_numpy(dtype=float)[counted]
     seats = np.zeros((n_venues, len(EVENT_AUDIENCES)))
     np.add.at(seats, (v_pos, a_pos), np.nan_to_num(capacity))
     unknown = np.bincount(v_pos[np.isnan(capacity)], minlength=n_venues)
 
-    residential = town.residential
-    unit_ids = residential["id"].to_numpy(dtype=object)
-    population = _audience_residents(residential)
-    pairs = origin_destination_pairs(
-        net, net.destinations.positions(venue_ids), limit_m=times[-1] * walk_speed_m_min
-    )
-    origin = net.origins.positions(unit_ids)
-    # Pairs are by origin position in the network; map them to residential row order.
-    row_of_origin = np.full(len(net.origins), -1, dtype=np.int64)
-    row_of_origin[origin] = np.arange(len(unit_ids))
-    pair_unit = row_of_origin[pairs["origin_pos"].to_numpy()]
-    dest_to_venue = np.full(len(net.destinations), -1, dtype=np.int64)
-    dest_to_venue[net.destinations.positions(venue_ids)] = np.arange(n_venues)
-    pair_venue = dest_to_venue[pairs["destination_pos"].to_numpy()]
-    pair_m = pairs["distance_m"].to_numpy(dtype=float)
-
-    unit_parts: list[pd.DataFrame] = []
-    reached_all: dict[float, FloatArray] = {}
-    for limit_min in times:
-        keep = (pair_m <= limit_min * walk_speed_m_min) & (pair_unit >= 0)
-        reach = sparse.csr_array(
-            (np.ones(int(keep.sum())), (pair_unit[keep], pair_venue[keep])),
-            shape=(len(unit_ids), n_venues),
-        )
-        reached_all[limit_min] = reach.T @ population[:, -1]
-        for g in range(len(EVENT_AUDIENCES)):
-            unit_parts.append(
-                _view(
-                    reach,
-                    counts,
-                    seats,
-                    population,
-                    audience_index=g,
-                    unit_ids=unit_ids,
-                    districts=residential["district"].to_numpy(dtype=object),
-                    limit_min=limit_min,
-                )
-            )
-    units = pd.concat(unit_parts, ignore_index=True)
-
+    units = _unit_table(reach, counts, seats)
     per_category = counts.sum(axis=1)
     venues = pd.DataFrame(
         {
-            "facility_id": venue_ids,
-            "service": [service_of[v] for v in venue_ids],
-            "cultural": [service_of[v] in set(cultural) for v in venue_ids],
+            "facility_id": list(reach.venue_ids),
+            "service": list(reach.venue_services),
+            "cultural": reach.venue_cultural,
             "events": per_category.sum(axis=1).astype(np.int64),
             **{col: per_category[:, i].astype(np.int64) for i, col in enumerate(CATEGORY_COLUMNS)},
             **{
@@ -275,24 +356,24 @@ def programme_access(
             },
             "seats": seats.sum(axis=1),
             "unknown_capacity": unknown.astype(np.int64),
-            **{f"residents_within_{m:g}min": reached_all[m] for m in times},
+            **{
+                f"residents_within_{m:g}min": reach.reached[i, :, EVENT_AUDIENCES.index("all")]
+                for i, m in enumerate(reach.minutes)
+            },
         }
     )
     venues["idle"] = venues["cultural"] & (venues["events"] == 0)
     venues = venues.sort_values(["idle", "events", "facility_id"], ascending=[True, False, True])
-    districts = _by_district(units, by_district=True)
-    summary = _by_district(units, by_district=False)
-    deserts = _desert_zones(residential, units)
     return ProgrammeAccess(
         month=month,
         timezone=town.meta.timezone or "UTC",
-        minutes=times,
-        walk_speed_m_min=float(walk_speed_m_min),
+        minutes=reach.minutes,
+        walk_speed_m_min=reach.walk_speed_m_min,
         units=units,
         venues=venues.reset_index(drop=True),
-        districts=districts,
-        summary=summary,
-        deserts=deserts,
+        districts=_by_district(units, by_district=True),
+        summary=_by_district(units, by_district=False),
+        deserts=_desert_zones(town.residential, units, reach),
         occurrences=occ,
     )
 
@@ -316,83 +397,102 @@ def _ratio(seats: FloatArray, reached: FloatArray) -> FloatArray:
         return np.where(reached > 0, seats / reached, 0.0)
 
 
-def _view(
-    reach: sparse.csr_array,
-    counts: FloatArray,
-    seats: FloatArray,
-    population: FloatArray,
-    *,
-    audience_index: int,
-    unit_ids: npt.NDArray[np.object_],
-    districts: npt.NDArray[np.object_],
-    limit_min: float,
-) -> pd.DataFrame:
-    """Return the unit rows of one audience view and walking time."""
+def _unit_table(reach: ProgrammeReach, counts: FloatArray, seats: FloatArray) -> pd.DataFrame:
+    """Return the unit rows of every audience view and walking time, in one frame.
+
+    Rows go walking time by walking time, then audience by audience (``EVENT_AUDIENCES``),
+    then unit by unit (residential order).
+    """
     everyone = EVENT_AUDIENCES.index("all")
-    audience = EVENT_AUDIENCES[audience_index]
-    if audience_index == everyone:
-        relevant = list(range(len(EVENT_AUDIENCES)))
-        ratio = _ratio(seats.sum(axis=1), reach.T @ population[:, everyone])
-    else:
-        relevant = [audience_index, everyone]
-        own = reach.T @ np.nan_to_num(population[:, audience_index])
-        ratio = _ratio(seats[:, audience_index], own) + _ratio(
-            seats[:, everyone], reach.T @ population[:, everyone]
-        )
-    by_category = reach @ counts[:, relevant, :].sum(axis=1)
-    events = by_category.sum(axis=1)
-    residents = population[:, audience_index]
-    per_resident = reach @ ratio
-    if np.isnan(residents).all():
-        per_resident = np.full(len(unit_ids), np.nan)
+    n_units = len(reach.unit_ids)
+    n_views = len(reach.minutes) * len(EVENT_AUDIENCES)
+    by_category = np.zeros((n_views, n_units, len(EVENT_CATEGORIES)))
+    seats_in_reach = np.zeros((n_views, n_units))
+    per_resident = np.zeros((n_views, n_units))
+    residents = np.zeros((n_views, n_units))
+    audiences: list[str] = []
+    minutes: list[float] = []
+    view = 0
+    for m, limit_min in enumerate(reach.minutes):
+        matrix = reach.reach[m]
+        shared_all = _ratio(seats[:, everyone], reach.reached[m, :, everyone])
+        for g, audience in enumerate(EVENT_AUDIENCES):
+            if g == everyone:
+                relevant = list(range(len(EVENT_AUDIENCES)))
+                ratio = _ratio(seats.sum(axis=1), reach.reached[m, :, everyone])
+            else:
+                relevant = [g, everyone]
+                ratio = _ratio(seats[:, g], reach.reached[m, :, g]) + shared_all
+            by_category[view] = matrix @ counts[:, relevant, :].sum(axis=1)
+            seats_in_reach[view] = matrix @ seats[:, relevant].sum(axis=1)
+            own = reach.residents[:, g]
+            per_resident[view] = np.full(n_units, np.nan) if np.isnan(own).all() else matrix @ ratio
+            residents[view] = own
+            audiences.append(audience)
+            minutes.append(limit_min)
+            view += 1
+    events = by_category.sum(axis=2)
+    flat = by_category.reshape(n_views * n_units, len(EVENT_CATEGORIES)).astype(np.int64)
     return pd.DataFrame(
         {
-            "unit_id": unit_ids,
-            "district": districts,
-            "audience": audience,
-            "minutes": limit_min,
-            "residents": residents,
-            "events": events.astype(np.int64),
-            **{col: by_category[:, i].astype(np.int64) for i, col in enumerate(CATEGORY_COLUMNS)},
-            "seats_in_reach": reach @ seats[:, relevant].sum(axis=1),
-            "seats_per_resident": per_resident,
-            "desert": events == 0,
+            "unit_id": np.tile(reach.unit_ids, n_views),
+            "district": np.tile(reach.unit_districts, n_views),
+            "audience": np.repeat(np.array(audiences, dtype=object), n_units),
+            "minutes": np.repeat(np.array(minutes), n_units),
+            "residents": residents.ravel(),
+            "events": events.ravel().astype(np.int64),
+            **{col: flat[:, i] for i, col in enumerate(CATEGORY_COLUMNS)},
+            "seats_in_reach": seats_in_reach.ravel(),
+            "seats_per_resident": per_resident.ravel(),
+            "desert": events.ravel() == 0,
         }
     )
 
 
 def _by_district(units: pd.DataFrame, *, by_district: bool) -> pd.DataFrame:
-    """Residents-weighted figures per district (or for the whole town)."""
-    frame = units.assign(
-        with_events=np.where(units["events"] > 0, units["residents"], 0.0),
-        events_x=units["events"] * units["residents"],
-        seats_x=units["seats_per_resident"] * units["residents"],
-        desert_residents=np.where(units["desert"], units["residents"], 0.0),
-    )
-    keys = ["district", "audience", "minutes"] if by_district else ["audience", "minutes"]
-    grouped = frame.groupby(keys, sort=True, dropna=False)[
-        ["residents", "with_events", "events_x", "seats_x", "desert_residents"]
-    ].sum(min_count=1)
-    grouped = grouped.reset_index()
-    residents = grouped["residents"].to_numpy(dtype=float)
+    """Residents-weighted figures per district (or for the whole town), with plain arrays."""
+    residents = units["residents"].to_numpy(dtype=float)
+    known = ~np.isnan(residents)
+    people = np.nan_to_num(residents)
+    events = units["events"].to_numpy(dtype=float)
+    per_resident = np.nan_to_num(units["seats_per_resident"].to_numpy(dtype=float))
+    desert = units["desert"].to_numpy(dtype=bool)
+    audience_codes, audience_keys = pd.factorize(units["audience"])
+    minute_codes, minute_keys = pd.factorize(units["minutes"])
+    if by_district:
+        district_codes, district_keys = pd.factorize(units["district"].astype(str))
+    else:
+        district_codes, district_keys = np.zeros(len(units), dtype=np.int64), pd.Index([""])
+    shape = (len(district_keys), len(audience_keys), len(minute_keys))
+    group = np.ravel_multi_index((district_codes, audience_codes, minute_codes), shape)
+    size = int(np.prod(shape))
+
+    def total(values: FloatArray) -> FloatArray:
+        return np.bincount(group, weights=values, minlength=size).astype(np.float64)
+
+    population = total(people)
+    any_known = np.bincount(group, weights=known.astype(float), minlength=size) > 0
+    present = np.bincount(group, minlength=size) > 0
+    with_events = total(np.where(events > 0, people, 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = pd.DataFrame(
-            {
-                "district": grouped["district"] if by_district else "",
-                "audience": grouped["audience"],
-                "minutes": grouped["minutes"],
-                "residents": residents,
-                "residents_with_events": grouped["with_events"].to_numpy(dtype=float),
-                "share_with_events": np.where(
-                    residents > 0, grouped["with_events"] / residents, np.nan
-                ),
-                "events_mean": np.where(residents > 0, grouped["events_x"] / residents, np.nan),
-                "seats_per_resident": np.where(
-                    residents > 0, grouped["seats_x"] / residents, np.nan
-                ),
-                "desert_residents": grouped["desert_residents"].to_numpy(dtype=float),
-            }
-        )
+        has = population > 0
+        share = np.where(has, with_events / population, np.nan)
+        mean_events = np.where(has, total(events * people) / population, np.nan)
+        mean_seats = np.where(has, total(per_resident * people) / population, np.nan)
+    d, a, m = np.unravel_index(np.arange(size), shape)
+    out = pd.DataFrame(
+        {
+            "district": np.asarray(district_keys, dtype=object)[d],
+            "audience": np.asarray(audience_keys, dtype=object)[a],
+            "minutes": np.asarray(minute_keys, dtype=float)[m],
+            "residents": np.where(any_known, population, np.nan),
+            "residents_with_events": np.where(any_known, with_events, np.nan),
+            "share_with_events": share,
+            "events_mean": mean_events,
+            "seats_per_resident": mean_seats,
+            "desert_residents": np.where(any_known, total(np.where(desert, people, 0.0)), np.nan),
+        }
+    )[present]
     order = pd.Categorical(out["audience"], categories=list(EVENT_AUDIENCES), ordered=True)
     return (
         out.assign(_a=order)
@@ -402,43 +502,51 @@ def _by_district(units: pd.DataFrame, *, by_district: bool) -> pd.DataFrame:
     )
 
 
-def _desert_zones(residential: gpd.GeoDataFrame, units: pd.DataFrame) -> gpd.GeoDataFrame:
+def _desert_zones(
+    residential: gpd.GeoDataFrame, units: pd.DataFrame, reach: ProgrammeReach
+) -> gpd.GeoDataFrame:
     """Cluster the desert units of each audience and walking time into zones."""
     crs = residential.crs
     columns = ["zone_id", "audience", "minutes", "n_units", "residents", "district_ids"]
-    left, right = unit_neighbours(residential, join_m=GAP_JOIN_M)
+    left, right = reach.neighbours
     geoms = residential.geometry.to_numpy()
     district = residential["district"].to_numpy(dtype=object)
+    n_units = len(residential)
+    desert_all = units["desert"].to_numpy(dtype=bool)
+    residents_all = units["residents"].to_numpy(dtype=float)
     rows: list[dict[str, object]] = []
     shapes: list[shapely.Geometry] = []
-    n_units = len(residential)
-    for (audience, limit_min), part in units.groupby(["audience", "minutes"], sort=False):
-        residents = part["residents"].to_numpy(dtype=float)
-        desert = part["desert"].to_numpy(dtype=bool) & (np.nan_to_num(residents) > 0)
-        if not desert.any():
-            continue
-        both = desert[left] & desert[right]
-        graph = sparse.coo_array(
-            (np.ones(int(both.sum())), (left[both], right[both])), shape=(n_units, n_units)
-        )
-        _, label = csgraph.connected_components(graph, directed=False)
-        members = np.flatnonzero(desert)
-        zone_labels = label[members]
-        for index, zone_label in enumerate(
-            sorted(set(zone_labels), key=lambda z: -residents[members[zone_labels == z]].sum())
-        ):
-            inside = members[zone_labels == zone_label]
-            rows.append(
-                {
-                    "zone_id": f"desert-{audience}-{limit_min:g}-{index + 1}",
-                    "audience": audience,
-                    "minutes": float(str(limit_min)),
-                    "n_units": len(inside),
-                    "residents": float(residents[inside].sum()),
-                    "district_ids": sorted({str(d) for d in district[inside]}),
-                }
+    view = 0
+    for limit_min in reach.minutes:
+        for audience in EVENT_AUDIENCES:
+            part = slice(view * n_units, (view + 1) * n_units)
+            view += 1
+            residents = residents_all[part]
+            desert = desert_all[part] & (np.nan_to_num(residents) > 0)
+            if not desert.any():
+                continue
+            both = desert[left] & desert[right]
+            graph = sparse.coo_array(
+                (np.ones(int(both.sum())), (left[both], right[both])), shape=(n_units, n_units)
             )
-            shapes.append(shapely.multipolygons(shapely.get_parts(geoms[inside])))
+            _, label = csgraph.connected_components(graph, directed=False)
+            members = np.flatnonzero(desert)
+            zone_of = label[members]
+            totals = np.bincount(zone_of, weights=residents[members], minlength=n_units)
+            zones = np.unique(zone_of)
+            for index, zone_label in enumerate(sorted(zones, key=lambda z: (-totals[z], z))):
+                inside = members[zone_of == zone_label]
+                rows.append(
+                    {
+                        "zone_id": f"desert-{audience}-{limit_min:g}-{index + 1}",
+                        "audience": audience,
+                        "minutes": limit_min,
+                        "n_units": len(inside),
+                        "residents": float(residents[inside].sum()),
+                        "district_ids": sorted({str(d) for d in district[inside]}),
+                    }
+                )
+                shapes.append(shapely.multipolygons(shapely.get_parts(geoms[inside])))
     if not rows:
         return gpd.GeoDataFrame(
             {c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=crs), crs=crs

@@ -1,6 +1,8 @@
 """Saved scenarios in an embedded SQLite database that many processes may write at once.
 
-The default database is ``$XDG_DATA_HOME/gusev-planner/scenarios.sqlite`` (``XDG_DATA_HOME``
+The database also holds residents' proposals (``planner.participation.store``); its schema is
+versioned and migrated on opening (``MIGRATIONS``). The default database is
+``$XDG_DATA_HOME/gusev-planner/scenarios.sqlite`` (``XDG_DATA_HOME``
 defaults to ``~/.local/share``). It runs in write-ahead-log mode (readers never block the writer),
 every change is one ``BEGIN IMMEDIATE`` transaction (writers queue for up to ``BUSY_TIMEOUT_S``
 instead of failing), and names are unique (case-insensitively), so two people saving under the
@@ -25,15 +27,26 @@ from planner.errors import PlannerError
 from planner.scenarios.edits import Scenario
 from planner.scenarios.toml_format import scenario_from_toml, scenario_to_toml
 
-__all__ = ["BUSY_TIMEOUT_S", "SavedScenario", "ScenarioStore", "StoreError", "default_db_path"]
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "SavedScenario",
+    "ScenarioStore",
+    "SqliteStore",
+    "StoreError",
+    "default_db_path",
+]
 
 BUSY_TIMEOUT_S = 30.0
 """How long a writer waits for another one before giving up."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""The database's ``PRAGMA user_version`` after every migration below has run."""
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS scenarios (
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        """CREATE TABLE IF NOT EXISTS scenarios (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
     author TEXT NOT NULL DEFAULT '',
@@ -44,8 +57,32 @@ CREATE TABLE IF NOT EXISTS scenarios (
     town_name TEXT NOT NULL DEFAULT '',
     town_hash TEXT NOT NULL DEFAULT '',
     summary TEXT
-);
-"""
+)""",
+    ),
+    2: (
+        """CREATE TABLE IF NOT EXISTS proposals (
+    id TEXT PRIMARY KEY CHECK (length(trim(id)) > 0),
+    town_name TEXT NOT NULL DEFAULT '',
+    lon REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+    lat REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+    category TEXT NOT NULL CHECK (length(trim(category)) > 0),
+    text TEXT NOT NULL DEFAULT '',
+    contact TEXT NOT NULL DEFAULT '',
+    submitted TEXT NOT NULL,
+    votes INTEGER NOT NULL DEFAULT 0 CHECK (votes >= 0),
+    status TEXT NOT NULL DEFAULT 'new'
+        CHECK (status IN ('new', 'accepted', 'rejected', 'done')),
+    source TEXT NOT NULL DEFAULT '',
+    scenario TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+)""",
+        "CREATE INDEX IF NOT EXISTS proposals_town ON proposals (town_name, status)",
+    ),
+}
+"""Schema steps by version: a database at version n runs the steps n+1 .. ``SCHEMA_VERSION``
+in one transaction when it is opened, so a file written by an older planner is brought up to date
+and keeps its data (version 2 added residents' proposals beside the scenarios)."""
 
 
 class StoreError(PlannerError):
@@ -86,13 +123,21 @@ def default_db_path() -> Path:
     return Path(base) / "gusev-planner" / "scenarios.sqlite"
 
 
-class ScenarioStore:
-    """A scenario database (one file); each method opens its own short connection.
+class SqliteStore:
+    """The planner's database file (scenarios and proposals); each method opens a short connection.
+
+    Opening brings the schema up to ``SCHEMA_VERSION`` (``MIGRATIONS``) in one ``BEGIN IMMEDIATE``
+    transaction, so two processes opening an old file at once migrate it once.
 
     Parameters
     ----------
     path
         The database file (created with its folder when missing); default ``default_db_path()``.
+
+    Raises
+    ------
+    StoreError
+        If the file is not a readable SQLite database, or was written by a newer planner.
     """
 
     def __init__(self, path: Path | str | None = None) -> None:
@@ -101,16 +146,19 @@ class ScenarioStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as db:
                 db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(_SCHEMA)
+            with self._write() as db:
                 version = db.execute("PRAGMA user_version").fetchone()[0]
-                if version == 0:
-                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                elif version > SCHEMA_VERSION:
+                if version > SCHEMA_VERSION:
                     msg = (
                         f"The scenario database {self.path} was written by a newer planner "
                         f"(schema {version}); upgrade the planner or use another --db."
                     )
                     raise StoreError(msg)
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in MIGRATIONS[step]:
+                        db.execute(statement)
+                if version < SCHEMA_VERSION:
+                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as err:
             msg = f"Cannot open the scenario database {self.path} ({err}); give another --db."
             raise StoreError(msg) from None
@@ -134,6 +182,16 @@ class ScenarioStore:
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
+
+
+class ScenarioStore(SqliteStore):
+    """Saved scenarios in the planner's database (``SqliteStore``).
+
+    Parameters
+    ----------
+    path
+        The database file (created with its folder when missing); default ``default_db_path()``.
+    """
 
     # -- writing ---------------------------------------------------------------------------
     def save(

@@ -28,6 +28,7 @@ from planner.presentation.words import (
 from planner.summary import town_summary
 from ui.common import md_escape, page_header
 from ui.downloads import render_downloads
+from ui.pages.programme import overview_section as programme_section
 from ui.state import Context
 
 CARDS_PER_ROW = 2
@@ -111,6 +112,7 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
             t("col.unmet", lang): st.column_config.NumberColumn(format="%.0f"),
         }
     st.dataframe(districts, hide_index=True, column_config=config, key="district_table")
+    programme_section(ctx, analysis)
     render_downloads(ctx, analysis, key="overview")
 
 
