@@ -12,8 +12,14 @@ snapped points that split an edge, then the leaf nodes. A point that lies on a s
 of zero length) has no leaf: its node is the snapped node itself, so the graph never holds a
 zero-length edge that a sparse-matrix operation could silently drop.
 
-Shortest paths run on the symmetric CSR matrix with ``scipy.sparse.csgraph.dijkstra`` in directed
-mode (the matrix already holds both directions, and this skips scipy's symmetrising copy).
+A point nearly equally near several streets (within ``TIE_TOLERANCE_M`` of the nearest) is
+attached to each of them, and the shortest walk picks: rounding never decides which side of a
+block a home is reached from. Connectors run one way (street to home, facility to street): every
+search starts at facilities, and no walk can pass through a home or a facility to get from one
+street to another.
+
+Shortest paths run on the CSR matrix with ``scipy.sparse.csgraph.dijkstra`` in directed mode
+(street pieces are stored in both directions, connectors in one).
 """
 
 from __future__ import annotations
@@ -61,6 +67,16 @@ DEFAULT_FAR_CONNECTOR_M = FAR_CONNECTOR_M
 SNAP_TOLERANCE_M = 1e-9
 """A snapped point closer than this to an edge end is that end; a shorter connector is none."""
 
+TIE_TOLERANCE_M = 1.0
+"""A point is attached to its nearest street and to every street at most this much farther:
+near-ties (a block midway between two streets; 0.14 mm on a real extract) are not decided by
+rounding, the shortest walk picks. 1 m is below the precision of a drawn block or an estimated
+facility position."""
+
+MIN_CONNECTOR_M = 1e-6
+"""Length given to the connector of a point that lies on a street it is attached to, when it is
+attached to another street too (a sparse matrix cannot hold an edge of length 0)."""
+
 _CHUNK_BYTES = 64 * 2**20
 """Memory budget of one block of a dense distance matrix (rows x nodes x 8 bytes)."""
 
@@ -92,6 +108,9 @@ class Attachment:
         Distance of the snapped point from ``edge_nodes[edge, 0]`` along that edge, metres.
     connector_m
         Length of the connector from the point to its snapped point, metres.
+    n_streets
+        How many streets the point is attached to: 1, or more where other streets lie within
+        ``TIE_TOLERANCE_M`` of the nearest (the fields above describe the nearest one).
     """
 
     kind: str
@@ -103,6 +122,7 @@ class Attachment:
     edge: IntArray
     along_m: FloatArray
     connector_m: FloatArray
+    n_streets: IntArray
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -127,7 +147,9 @@ class AccessNetwork:
     graph
         The base walking graph the network was built on.
     adjacency
-        Symmetric CSR matrix of edge lengths in metres over all nodes (base, snapped, leaves).
+        CSR matrix of edge lengths in metres over all nodes (base, snapped, leaves): street
+        pieces in both directions, connectors one way (street -> home, facility -> street), so
+        searches start at facilities and no walk passes through a home or a facility.
     node_xy
         Coordinates of every node, shape (n_nodes, 2).
     n_base_nodes
@@ -159,6 +181,16 @@ class AccessNetwork:
     def n_nodes(self) -> int:
         """Number of nodes of the augmented graph."""
         return int(self.node_xy.shape[0])
+
+    @property
+    def reverse_adjacency(self) -> sparse.csr_array:
+        """The graph walked the other way: for searches that start at origins (homes).
+
+        Its connectors run home -> street and street -> facility, so again no walk passes through
+        a home or a facility; a distance from a home to a facility on it equals the distance from
+        that facility to the home on ``adjacency``.
+        """
+        return sparse.csr_array(self.adjacency.T)
 
 
 def _positions(known: npt.NDArray[np.object_], ids: npt.ArrayLike, what: str) -> IntArray:
@@ -202,6 +234,31 @@ def _point_coords(
     return np.asarray(points.index, dtype=object), xy
 
 
+def _near_edges(
+    a: FloatArray, b: FloatArray, points_xy: FloatArray, tolerance_m: float
+) -> tuple[IntArray, IntArray]:
+    """Return (point, edge) pairs: each point's nearest edge and those within the tolerance.
+
+    Sorted by point, then distance, then edge, so each point's first pair is its nearest edge
+    (the lowest edge number among equal distances).
+    """
+    n_points = len(points_xy)
+    if not n_points:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    segments = shapely.linestrings(np.stack([a, b], axis=1))
+    points = shapely.points(points_xy)
+    tree = shapely.STRtree(segments)
+    (near_point, _), near_m = tree.query_nearest(points, all_matches=True, return_distance=True)
+    nearest_m = np.full(n_points, np.inf)
+    np.minimum.at(nearest_m, near_point, near_m)
+    point, edge = tree.query(points, predicate="dwithin", distance=nearest_m + tolerance_m)
+    distance_m = shapely.distance(points[point], segments[edge])
+    close = distance_m <= nearest_m[point] + tolerance_m
+    point, edge, distance_m = point[close], edge[close], distance_m[close]
+    order = np.lexsort((edge, distance_m, point))
+    return point[order].astype(np.int64), edge[order].astype(np.int64)
+
+
 def _base_edges(graph: WalkGraph) -> tuple[IntArray, IntArray, FloatArray]:
     """Return the distinct base edges (u < v, sorted) with the length the adjacency uses."""
     upper = sparse.triu(graph.adjacency, k=1, format="coo")
@@ -218,6 +275,7 @@ def build_access_network(
     destinations: gpd.GeoSeries,
     *,
     far_connector_m: float = DEFAULT_FAR_CONNECTOR_M,
+    tie_tolerance_m: float = TIE_TOLERANCE_M,
 ) -> AccessNetwork:
     """Attach origins and destinations to the walking graph.
 
@@ -230,13 +288,18 @@ def build_access_network(
     far_connector_m
         Points farther than this from any street are still attached but listed in
         ``far_points`` so that callers can report "entrance far from any street".
+    tie_tolerance_m
+        A point is attached to its nearest street and to every other street at most this much
+        farther away, each by its own connector; the shortest walk then uses whichever serves
+        it. Connectors run one way (street to home, facility to street), so no walk passes
+        through a home or a facility.
 
     Returns
     -------
     AccessNetwork
-        The augmented graph. Among equidistant nearest edges the one whose end nodes come first
-        (nodes are numbered in x, then y order) wins, so the result does not depend on the order
-        of the input layers.
+        The augmented graph. Its ``Attachment`` fields describe each point's nearest street;
+        among equidistant nearest edges the one whose end nodes come first (nodes are numbered
+        in x, then y order), so the result does not depend on the order of the input layers.
 
     Raises
     ------
@@ -249,41 +312,41 @@ def build_access_network(
     destination_ids, destination_xy = _point_coords(destinations, "destinations", graph.crs)
     points_xy = np.vstack([origin_xy, destination_xy])
     n_points = len(points_xy)
+    n_o = len(origin_ids)
     u, v, length_m = _base_edges(graph)
     node_xy = graph.node_xy
     n_base = graph.n_nodes
 
-    # 1. Nearest edge per point: STRtree over the edge segments, deterministic tie-break.
-    if n_points:
-        segments = shapely.linestrings(np.stack([node_xy[u], node_xy[v]], axis=1))
-        tree = shapely.STRtree(segments)
-        (point_i, edge_i), dist = tree.query_nearest(
-            shapely.points(points_xy), all_matches=True, return_distance=True
-        )
-        order = np.lexsort((edge_i, dist, point_i))
-        _, first = np.unique(point_i[order], return_index=True)
-        edge = edge_i[order][first].astype(np.int64)
-    else:
-        edge = np.zeros(0, dtype=np.int64)
+    # 1. Attachments: per point its nearest edge and every edge within tie_tolerance_m of it,
+    #    nearest first (equal distances: the edge whose end nodes come first).
+    point, edge = _near_edges(node_xy[u], node_xy[v], points_xy, tie_tolerance_m)
 
-    # 2. Project each point onto its edge (the segment's own parameter t in [0, 1]).
+    # 2. Project each point onto each of its edges (the segment's own parameter t in [0, 1]).
     a, b = node_xy[u[edge]], node_xy[v[edge]]
     d = b - a
     len2 = np.einsum("ij,ij->i", d, d)
-    t = np.clip(np.einsum("ij,ij->i", points_xy - a, d) / len2, 0.0, 1.0)
+    t = np.clip(np.einsum("ij,ij->i", points_xy[point] - a, d) / len2, 0.0, 1.0)
     snap_xy = a + t[:, None] * d
-    connector_m = np.hypot(*(points_xy - snap_xy).T)
+    connector_m = np.hypot(*(points_xy[point] - snap_xy).T)
     # Along-edge position measured on the graph's own edge length, so the split pieces add up
     # to exactly the length the base graph uses.
     along_m = t * length_m[edge]
     at_start = along_m <= SNAP_TOLERANCE_M
     at_end = length_m[edge] - along_m <= SNAP_TOLERANCE_M
-    interior = ~at_start & ~at_end
     along_m = np.where(at_start, 0.0, np.where(at_end, length_m[edge], along_m))
     snap_xy = np.where(at_start[:, None], a, np.where(at_end[:, None], b, snap_xy))
     snap_node = np.where(at_start, u[edge], v[edge]).astype(np.int64)
+    # Two edges meeting where a point snaps (a junction) are one attachment, not two.
+    place = np.where(at_start | at_end, snap_node, n_base + edge)
+    _, first = np.unique(np.column_stack([point, place]), axis=0, return_index=True)
+    keep = np.sort(first)
+    point, edge, snap_xy, connector_m = point[keep], edge[keep], snap_xy[keep], connector_m[keep]
+    along_m, snap_node = along_m[keep], snap_node[keep]
+    interior = (along_m > 0.0) & (along_m < length_m[edge])
+    primary = np.searchsorted(point, np.arange(n_points))  # the nearest attachment of each point
+    n_streets = np.diff(np.append(primary, len(point)))
 
-    # 3. Split nodes: one per distinct (edge, along) among interior points, sorted along edges.
+    # 3. Split nodes: one per distinct (edge, along) among interior snaps, sorted along edges.
     idx = np.flatnonzero(interior)
     keys = np.column_stack([edge[idx].astype(np.float64), along_m[idx]])
     split_keys, split_of = np.unique(keys, axis=0, return_inverse=True)
@@ -314,31 +377,39 @@ def build_access_network(
         ]
     )
 
-    # 4. Leaves: a point off the street gets its own node and a connector edge.
-    has_leaf = connector_m > SNAP_TOLERANCE_M
-    connector_m = np.where(has_leaf, connector_m, 0.0)
+    # 4. Leaves: a point off the street, or attached to several streets, gets its own node and
+    #    a connector to each of its streets.
+    has_leaf = (connector_m[primary] > SNAP_TOLERANCE_M) | (n_streets > 1)
     n_leaves = int(has_leaf.sum())
-    leaf_node = n_base + n_split + np.arange(n_leaves, dtype=np.int64)
-    point_node = snap_node.copy()
-    point_node[has_leaf] = leaf_node
+    leaf_of = np.full(n_points, -1, dtype=np.int64)
+    leaf_of[has_leaf] = n_base + n_split + np.arange(n_leaves, dtype=np.int64)
+    point_node = snap_node[primary].copy()
+    point_node[has_leaf] = leaf_of[has_leaf]
+    linked = has_leaf[point]
+    link_m = np.maximum(connector_m[linked], MIN_CONNECTOR_M)
+    link_street, link_leaf = snap_node[linked], leaf_of[point[linked]]
+    from_origin = point[linked] < n_o
 
-    # 5. The augmented adjacency, in one go: kept base edges + chains + connectors.
-    keep = np.ones(len(u), dtype=bool)
-    keep[split_edge] = False
-    rows = np.concatenate([u[keep], chain_from, snap_node[has_leaf]])
-    cols = np.concatenate([v[keep], chain_to, leaf_node])
-    data = np.concatenate([length_m[keep], chain_m, connector_m[has_leaf]])
+    # 5. The augmented adjacency, in one go: streets (kept base edges and chains) both ways;
+    #    connectors one way — street to home, facility to street — so that every search (they
+    #    all start at facilities) ends at a home and no walk passes through a home or a facility.
+    keep_edge = np.ones(len(u), dtype=bool)
+    keep_edge[split_edge] = False
+    street_from = np.concatenate([u[keep_edge], chain_from])
+    street_to = np.concatenate([v[keep_edge], chain_to])
+    street_m = np.concatenate([length_m[keep_edge], chain_m])
+    rows = np.concatenate([street_from, street_to, np.where(from_origin, link_street, link_leaf)])
+    cols = np.concatenate([street_to, street_from, np.where(from_origin, link_leaf, link_street)])
+    data = np.concatenate([street_m, street_m, link_m])
     n_nodes = n_base + n_split + n_leaves
-    adjacency = sparse.csr_array(
-        (
-            np.concatenate([data, data]),
-            (np.concatenate([rows, cols]), np.concatenate([cols, rows])),
-        ),
-        shape=(n_nodes, n_nodes),
-    )
+    adjacency = sparse.csr_array((data, (rows, cols)), shape=(n_nodes, n_nodes))
     all_xy = np.vstack([node_xy, split_xy, points_xy[has_leaf]])
+    connector_m = np.where(connector_m[primary] > SNAP_TOLERANCE_M, connector_m[primary], 0.0)
+    snap_node = snap_node[primary]
+    snap_xy = snap_xy[primary]
+    edge = edge[primary]
+    along_m = along_m[primary]
 
-    n_o = len(origin_ids)
     kinds = np.array(["origin"] * n_o + ["destination"] * len(destination_ids), dtype=object)
     all_ids = np.concatenate([origin_ids, destination_ids])
     far = connector_m > far_connector_m
@@ -357,6 +428,7 @@ def build_access_network(
             edge=edge[part],
             along_m=along_m[part],
             connector_m=connector_m[part],
+            n_streets=n_streets[part],
         )
 
     return AccessNetwork(

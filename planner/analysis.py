@@ -9,13 +9,13 @@ re-attaches points and re-solves.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
+from typing import Generic, TypeVar
 
 import geopandas as gpd
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from planner.access_network import (
@@ -29,7 +29,13 @@ from planner.coverage import counted_statuses, coverage_table
 from planner.demand import unit_demand
 from planner.errors import NormsError
 from planner.fca import FcaResult, enhanced_two_step_fca, two_step_fca
-from planner.gaps import gap_zones, overloaded_facilities, service_requirements, unit_neighbours
+from planner.gaps import (
+    UnitProximity,
+    gap_zones,
+    overloaded_facilities,
+    service_requirements,
+    unit_proximity,
+)
 from planner.model import Town
 from planner.network import WalkGraph
 from planner.norms import NormSet, ServiceNorm
@@ -69,7 +75,9 @@ class ServiceResult:
         Two-step floating catchment (2SFCA) and its enhanced, distance-banded form (E2SFCA)
         scores, for users who expect them (``None`` without a demand rule).
     catchments
-        Network catchment polygon per facility (``None`` unless asked for).
+        Network catchment polygon per facility (``None`` when not asked for). Built on first
+        access and kept (the costliest step, and only a map or an export draws them): reading
+        ``catchments`` may take a moment the first time; several threads may read it at once.
     radius_circles
         Normative radius circle per facility (``None`` without a radius).
     gap_zones
@@ -86,10 +94,53 @@ class ServiceResult:
     pairs: pd.DataFrame | None
     fca: FcaResult | None
     e2sfca: FcaResult | None
-    catchments: gpd.GeoDataFrame | None
+    catchment_polygons: Lazy[gpd.GeoDataFrame]
     radius_circles: gpd.GeoDataFrame | None
     gap_zones: gpd.GeoDataFrame
     overloaded: pd.DataFrame
+
+    @property
+    def catchments(self) -> gpd.GeoDataFrame | None:
+        """Return the network catchment polygon per facility (``None`` if not asked for).
+
+        Built on first access, then kept.
+        """
+        return self.catchment_polygons.get()
+
+
+T = TypeVar("T")
+
+
+class Lazy(Generic[T]):
+    """A value computed on first use, once, even when several threads ask at the same time.
+
+    Parameters
+    ----------
+    compute
+        Returns the value; ``None`` makes the value ``None`` (nothing to compute).
+    """
+
+    __slots__ = ("_compute", "_lock", "_value")
+
+    def __init__(self, compute: Callable[[], T] | None) -> None:
+        self._compute = compute
+        self._lock = threading.Lock()
+        self._value: T | None = None
+
+    @property
+    def ready(self) -> bool:
+        """Whether the value is known without computing (computed already, or nothing to do)."""
+        return self._compute is None
+
+    def get(self) -> T | None:
+        """Return the value, computing it the first time."""
+        if self._compute is None:
+            return self._value
+        with self._lock:
+            if self._compute is not None:  # another thread may have finished meanwhile
+                self._value = self._compute()
+                self._compute = None
+        return self._value
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -171,7 +222,8 @@ def analyze_town(
     include_planned
         Count planned facilities too.
     with_catchments
-        Build network catchment polygons (the slowest step; off for quick scenario re-runs).
+        Offer network catchment polygons: ``ServiceResult.catchments`` builds them on first
+        access (the costliest step, needed only by a map or an export). ``False``: none.
     graph
         The town's walking graph, when already built (it depends on the streets only).
     progress
@@ -202,30 +254,25 @@ def analyze_town(
     ]
     results: dict[str, ServiceResult] = {}
     by_service = dict(tuple(coverage.groupby("service", sort=False)))
-    neighbours = unit_neighbours(town.residential)
-    # Catchment polygons (GEOS, which releases the GIL) are built in a background thread while
-    # this one does the numpy/pandas work of coverage, provision and gaps: two cores, one wait.
-    with ThreadPoolExecutor(max_workers=1) as background:
-        catchments: dict[str, Future[gpd.GeoDataFrame]] = {}
-        for key in keys:
-            ids = counted.loc[counted["service"] == key, "id"].tolist()
-            if with_catchments and ids:
-                limit_m = float(norms.services[key].walk_limit_m or 0.0)
-                catchments[key] = background.submit(network_catchments, net, ids, limit_m=limit_m)
-        for i, key in enumerate(keys):
-            report(0.1 + 0.8 * i / max(len(keys), 1), "service", key)
-            results[key] = _analyze_service(
-                town,
-                norms.services[key],
-                net,
-                by_service.get(key, coverage.iloc[:0]),
-                counted[counted["service"] == key],
-                neighbours=neighbours,
-            )
-        if catchments:
-            report(0.9, "catchments", None)
-        for key, future in catchments.items():
-            results[key] = replace(results[key], catchments=future.result())
+    proximity = unit_proximity(town.residential.geometry.to_numpy())
+    for i, key in enumerate(keys):
+        report(0.1 + 0.9 * i / max(len(keys), 1), "service", key)
+        ids = counted.loc[counted["service"] == key, "id"].tolist()
+        limit_m = float(norms.services[key].walk_limit_m or 0.0)
+        polygons: Lazy[gpd.GeoDataFrame] = Lazy(
+            partial(network_catchments, net, ids, limit_m=limit_m)
+            if with_catchments and ids
+            else None
+        )
+        results[key] = _analyze_service(
+            town,
+            norms.services[key],
+            net,
+            by_service.get(key, coverage.iloc[:0]),
+            counted[counted["service"] == key],
+            proximity=proximity,
+            catchments=polygons,
+        )
     report(1.0, "done", None)
     return TownAnalysis(
         town=town,
@@ -263,7 +310,8 @@ def _analyze_service(
     coverage: pd.DataFrame,
     facilities: gpd.GeoDataFrame,
     *,
-    neighbours: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]],
+    proximity: UnitProximity,
+    catchments: Lazy[gpd.GeoDataFrame],
 ) -> ServiceResult:
     limit_m = float(norm.walk_limit_m or 0.0)
     fac_ids = facilities["id"].to_numpy(dtype=object)
@@ -283,7 +331,7 @@ def _analyze_service(
         fca = two_step_fca(demand, capacity, pairs, limit_m=limit_m)
         e2sfca = enhanced_two_step_fca(demand, capacity, pairs, limit_m=limit_m)
     circles = radius_circles(facilities, radius_m=norm.radius_m) if norm.radius_m else None
-    zones = gap_zones(town.residential, coverage, norm, provision, neighbours=neighbours)
+    zones = gap_zones(town.residential, coverage, norm, provision, proximity=proximity)
     overloaded = (
         overloaded_facilities(coverage, demand, provision)
         if provision is not None and demand is not None
@@ -298,7 +346,7 @@ def _analyze_service(
         pairs=pairs,
         fca=fca,
         e2sfca=e2sfca,
-        catchments=None,  # filled in by analyze_town
+        catchment_polygons=catchments,
         radius_circles=circles,
         gap_zones=zones,
         overloaded=overloaded,

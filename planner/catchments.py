@@ -123,8 +123,12 @@ def radius_circles(facilities: gpd.GeoDataFrame, *, radius_m: float) -> gpd.GeoD
 def _street_edges(
     net: AccessNetwork,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Return the augmented graph's edges, without the connectors of residential origins."""
-    upper = sparse.triu(net.adjacency, k=1).tocoo()
+    """Return the augmented graph's edges, without the connectors of residential origins.
+
+    Connectors are stored one way (``AccessNetwork.adjacency``); the symmetric view holds each
+    edge once in its upper triangle.
+    """
+    upper = sparse.triu(net.adjacency.maximum(net.adjacency.T), k=1).tocoo()
     a, b, length_m = upper.row.astype(np.int64), upper.col.astype(np.int64), upper.data
     leaves = np.setdiff1d(net.origins.node, net.origins.snap_node)
     keep = ~(np.isin(a, leaves) | np.isin(b, leaves))

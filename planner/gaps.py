@@ -18,6 +18,7 @@ kindergarten", district names, citations) come from ``planner.presentation.words
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -63,7 +64,7 @@ def gap_zones(
     provision: ProvisionResult | None,
     *,
     join_m: float = GAP_JOIN_M,
-    neighbours: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None,
+    proximity: UnitProximity | None = None,
 ) -> gpd.GeoDataFrame:
     """Cluster the units with unmet demand of one service into gap zones.
 
@@ -74,15 +75,15 @@ def gap_zones(
     coverage
         Coverage rows of this service (``unit_id``, ``within_limit``, ...).
     service
-        The service's norm (project sizes and sources).
+        The service's norm (project sizes).
     provision
         The capacity-aware result, or ``None`` when the service has no demand rule: then a unit
         is in a gap when it is beyond the walking limit.
     join_m
         Units closer than this are merged into one zone.
-    neighbours
-        ``unit_neighbours(residential, join_m=join_m)`` when already computed (it depends on
-        the residential layer only, so one computation serves every service).
+    proximity
+        ``unit_proximity(residential.geometry.to_numpy(), join_m=join_m)`` when already built
+        (it depends on the residential layer only, so one serves every service).
 
     Returns
     -------
@@ -117,16 +118,11 @@ def gap_zones(
         )
     gap = np.flatnonzero(in_gap)
     geoms = residential.geometry.to_numpy()[gap]
-    # Zones: units closer than join_m to each other, transitively (connected components of the
-    # "within join_m" graph) — far cheaper than merging buffered polygons.
-    left, right = unit_neighbours(residential, join_m=join_m) if neighbours is None else neighbours
-    both = in_gap[left] & in_gap[right]
-    rank = np.cumsum(in_gap) - 1  # position of each gap unit among the gap units
-    near = sparse.coo_array(
-        (np.ones(int(both.sum())), (rank[left[both]], rank[right[both]])),
-        shape=(len(gap), len(gap)),
-    )
-    n_zones, zone = csgraph.connected_components(near, directed=False)
+    # Zones: units closer than join_m to each other, transitively — far cheaper than merging
+    # buffered polygons, and bounded however dense the blocks are (see unit_proximity).
+    if proximity is None or proximity.join_m != join_m:
+        proximity = unit_proximity(residential.geometry.to_numpy(), join_m=join_m)
+    n_zones, zone = proximity_zones(proximity, in_gap)
     places = _zone_sum(zone, unmet[gap], n_zones)
     district_ids, district_residents = _zone_districts(
         zone, residential["district"].to_numpy(dtype=object)[gap], population[gap], n_zones
@@ -161,13 +157,103 @@ def gap_zones(
     return zones[[*ZONE_COLUMNS, "geometry"]]
 
 
-def unit_neighbours(
-    residential: gpd.GeoDataFrame, *, join_m: float = GAP_JOIN_M
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Return the pairs of residential units (row positions) closer than ``join_m`` metres."""
-    geoms = residential.geometry.to_numpy()
-    left, right = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=join_m)
-    return left.astype(np.intp), right.astype(np.intp)
+@dataclass(frozen=True, slots=True, eq=False)
+class UnitProximity:
+    """Residential units indexed for "closer than ``join_m``" questions; built once per town.
+
+    Attributes
+    ----------
+    geoms
+        The units' geometries (metric CRS), in layer order.
+    tree
+        An STRtree over ``geoms``.
+    cell
+        Per unit, the grid cell (side ``join_m`` / √2) holding its first vertex.
+    join_m
+        The distance that joins two units.
+    """
+
+    geoms: npt.NDArray[np.object_]
+    tree: shapely.STRtree
+    cell: npt.NDArray[np.int64]
+    join_m: float
+
+
+def unit_proximity(geoms: npt.NDArray[np.object_], *, join_m: float = GAP_JOIN_M) -> UnitProximity:
+    """Index residential units for ``proximity_zones``.
+
+    Parameters
+    ----------
+    geoms
+        The units' (multi)polygons in a metric CRS.
+    join_m
+        Units this close (or closer) are joined.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    n = len(geoms)
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    anchor = coords[np.searchsorted(index, np.arange(n))] if n else np.zeros((0, 2))
+    # Two points in one cell are at most side × √2 apart; a hair under join_m keeps rounding out.
+    side_m = join_m / math.sqrt(2.0) * (1.0 - 1e-9)
+    ij = np.floor(anchor / side_m).astype(np.int64)
+    cell = np.unique(ij, axis=0, return_inverse=True)[1].reshape(-1) if n else np.zeros(0, int)
+    return UnitProximity(
+        geoms=geoms, tree=shapely.STRtree(geoms), cell=cell.astype(np.int64), join_m=join_m
+    )
+
+
+def proximity_zones(
+    proximity: UnitProximity, members: npt.NDArray[np.bool_]
+) -> tuple[int, npt.NDArray[np.intp]]:
+    """Group the member units into zones of units within ``join_m`` of each other, transitively.
+
+    The connected components of the graph "unit a is within ``join_m`` of unit b" among the
+    members, found without listing its edges (which grow with the square of the density: 10,000
+    blocks within 150 m of each other are 100 million pairs). Every vertex of a unit is a point
+    of it, so two units whose first vertices share a cell of side ``join_m`` / √2 are within
+    ``join_m``: a cell's members are one zone without looking. What is left is which *cells* are
+    linked: each occupied cell, as one multipolygon of its members, asks the STRtree for the
+    members within ``join_m`` of it (GEOS answers "within a distance" of a prepared polygon
+    from an index of its edges). Work and memory grow with the number of units times the units
+    near a cell, not with the pairs.
+
+    Parameters
+    ----------
+    proximity
+        The index of every unit (``unit_proximity``).
+    members
+        Boolean mask over the units: which take part (e.g. the units in a gap).
+
+    Returns
+    -------
+    n_zones : int
+        The number of zones.
+    zone : numpy.ndarray
+        The zone (0 .. n_zones - 1) of each member, in unit order.
+    """
+    member = np.flatnonzero(members)
+    if not len(member):
+        return 0, np.zeros(0, dtype=np.intp)
+    _, cell_of = np.unique(proximity.cell[member], return_inverse=True)
+    cell_of = cell_of.reshape(-1)
+    n_cells = int(cell_of.max()) + 1
+    parts, part_unit = shapely.get_parts(proximity.geoms[member], return_index=True)
+    part_cell = cell_of[part_unit]
+    order = np.argsort(part_cell, kind="stable")
+    cells = shapely.multipolygons(parts[order], indices=part_cell[order])
+    hit_cell, hit_unit = proximity.tree.query(cells, predicate="dwithin", distance=proximity.join_m)
+    keep = np.asarray(members, dtype=bool)[hit_unit]
+    rank = np.full(len(proximity.geoms), -1, dtype=np.int64)
+    rank[member] = np.arange(len(member))
+    linked = sparse.coo_array(
+        (
+            np.ones(int(keep.sum())),
+            (hit_cell[keep], cell_of[rank[hit_unit[keep]]]),
+        ),
+        shape=(n_cells, n_cells),
+    )
+    n_zones, cell_zone = csgraph.connected_components(linked, directed=False)
+    return int(n_zones), cell_zone[cell_of].astype(np.intp)
 
 
 def overloaded_facilities(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import geopandas as gpd
 import networkx as nx
@@ -24,6 +23,7 @@ from shapely.geometry import LineString, Point, box
 
 from planner import access_network
 from planner.access_network import (
+    TIE_TOLERANCE_M,
     AccessNetwork,
     build_access_network,
     build_town_access_network,
@@ -99,9 +99,15 @@ def test_point_snapped_mid_edge() -> None:
     assert net.n_nodes == 6
     assert net.destinations.connector_m.tolist() == pytest.approx([0.0, 5.0])
     assert net.destinations.node[0] == net.destinations.snap_node[0] < net.n_base_nodes
-    # Total length: 100 + 80 street (the split keeps it) + connectors 12 and 5.
-    assert net.adjacency.sum() / 2 == pytest.approx(197.0)
-    assert (net.adjacency != net.adjacency.T).nnz == 0
+    # Length: 100 + 80 of street both ways (the split keeps it) + the connectors 12 and 5 once.
+    assert net.adjacency.sum() == pytest.approx(2 * 180.0 + 12.0 + 5.0)
+    # Connectors run one way: street -> home, facility -> street (no walk passes through them).
+    o_leaf, o_snap = net.origins.node[0], net.origins.snap_node[0]
+    d_leaf, d_snap = net.destinations.node[1], net.destinations.snap_node[1]
+    assert net.adjacency[o_snap, o_leaf] == pytest.approx(12.0)
+    assert net.adjacency[o_leaf, o_snap] == 0
+    assert net.adjacency[d_leaf, d_snap] == pytest.approx(5.0)
+    assert net.adjacency[d_snap, d_leaf] == 0
     pairs = _all_pairs(net)
     assert pairs[("o", "d_end")] == pytest.approx(12 + 60 + 80)
     assert pairs[("o", "d_west")] == pytest.approx(12 + 40 + 5)
@@ -131,8 +137,10 @@ def test_two_points_on_one_edge_make_a_sorted_chain() -> None:
     assert pairs[("a", "d")] == pytest.approx(8 + 70 + 10)
     assert pairs[("b", "d")] == pytest.approx(5 + 30 + 10)
     assert pairs[("c", "d")] == pytest.approx(2 + 30 + 10)
-    # Between the two origins the path runs along the chain: 8 + 40 + 5.
-    between = csgraph.dijkstra(net.adjacency, indices=net.origins.node[0])
+    # Between the two origins the path runs along the chain: 8 + 40 + 5 (walking the
+    # connectors both ways, which searches from facilities never do).
+    undirected = net.adjacency.maximum(net.adjacency.T)
+    between = csgraph.dijkstra(undirected, indices=net.origins.node[0])
     assert between[net.origins.node[1]] == pytest.approx(53.0)
 
 
@@ -148,6 +156,75 @@ def test_result_does_not_depend_on_input_order() -> None:
     assert _all_pairs(one) == pytest.approx(_all_pairs(other))
     order = other.origins.positions(list(one.origins.ids))
     assert other.origins.snap_xy[order] == pytest.approx(one.origins.snap_xy)
+
+
+# --- near-ties: two streets nearly equally near -----------------------------------------------
+#
+# Two parallel streets 100 m apart, joined only at their west end (a U lying on its side):
+#
+#   y=100  +-------------------------------------------- north street ------------ F (1000, 110)
+#          |                                   home midway (1000, 50 + offset)
+#   y=0    +-------------------------------------------- south street
+#         x=0                                                                      x=1000
+#
+# F stands 10 m north of the north street's east end. From the north street the home walks
+# 50 m + 10 m; from the south street it would walk 50 + 1,000 + 100 + 1,000 + 10 = 2,160 m.
+
+U_SHAPE = ([(0, 0), (1000, 0)], [(0, 100), (1000, 100)], [(0, 0), (0, 100)])
+
+
+@pytest.mark.parametrize(
+    "offset_m",
+    [
+        0.0,  # exactly midway
+        -0.00007,  # the south street nearer by 0.14 mm (the real extract of the issue)
+        -0.4,  # nearer by 0.8 m: still within the 1 m tolerance
+    ],
+)
+def test_a_home_midway_between_two_streets_walks_from_the_better_one(offset_m: float) -> None:
+    net = _net(_streets(*U_SHAPE), {"home": (1000, 50 + offset_m)}, {"F": (1000, 110)})
+    assert net.origins.n_streets.tolist() == [2]
+    _, dist = nearest_destination(net, [0])
+    assert dist[0] == pytest.approx(50 - offset_m + 10, abs=1e-6)
+    # The nearest street is still the one reported (its connector, its side).
+    assert net.origins.connector_m[0] == pytest.approx(50 + min(offset_m, -offset_m), abs=1e-6)
+
+
+def test_beyond_the_tolerance_the_nearest_street_alone_counts() -> None:
+    # 1.2 m nearer the south street (49.4 against 50.6): attached to it alone, the long way round.
+    net = _net(_streets(*U_SHAPE), {"home": (1000, 49.4)}, {"F": (1000, 110)})
+    assert net.origins.n_streets.tolist() == [1]
+    _, dist = nearest_destination(net, [0])
+    assert dist[0] == pytest.approx(49.4 + 1000 + 100 + 1000 + 10, abs=1e-6)
+    # With a wider tolerance it is attached to both again.
+    net = _net(_streets(*U_SHAPE), {"home": (1000, 49.4)}, {"F": (1000, 110)}, tie_tolerance_m=2.0)
+    assert nearest_destination(net, [0])[1][0] == pytest.approx(50.6 + 10, abs=1e-6)
+
+
+def test_no_walk_passes_through_a_home_or_a_facility() -> None:
+    # "mid" (500, 50) is attached to both streets, and so is the facility "G" (600, 50); "far"
+    # lives on the south street at its east end. Through either, far would reach F in
+    # 400 + 100 + 400 + 10 m; on the streets it walks 1,000 + 100 + 1,000 + 10 + 5.
+    net = _net(
+        _streets(*U_SHAPE),
+        {"mid": (500, 50), "far": (1000, -5)},
+        {"F": (1000, 110), "G": (600, 50)},
+    )
+    assert net.origins.n_streets.tolist() == [2, 1]
+    assert net.destinations.n_streets.tolist() == [1, 2]
+    _, dist = nearest_destination(net, [0])
+    assert dist.tolist() == pytest.approx([50 + 500 + 10, 5 + 1000 + 100 + 1000 + 10])
+    # G itself, midway between the streets, serves both: mid 50 + 100 + 50, far 5 + 400 + 50.
+    _, dist = nearest_destination(net, [1])
+    assert dist.tolist() == pytest.approx([50 + 100 + 50, 5 + 400 + 50])
+
+
+def test_a_school_midway_between_two_parallel_streets_serves_both_sides() -> None:
+    # The school S (500, 50) lies midway; homes on the north street's east end walk
+    # 5 + 500 + 50 m, not 5 + 500 + 100 + 500 + 50 (round by the west end).
+    net = _net(_streets(*U_SHAPE), {"north": (1000, 105)}, {"S": (500, 50.00007)})
+    _, dist = nearest_destination(net, [0])
+    assert dist[0] == pytest.approx(5 + 500 + 50 - 0.00007, abs=1e-6)
 
 
 def test_far_points_are_listed() -> None:
@@ -307,24 +384,14 @@ def test_bad_inputs_are_refused() -> None:
 #                      E     (200, 150)  50 + 350      = 400   50 + 50        = 100
 #                      S     (150, 100)  50 + 250      = 300   50 + 150       = 200
 #                      N     (150, 200)  50 + 350      = 400   50 + 50        = 100
-TINY_CENTRE = {"R1": (50, 50), "R2": (150, 50), "R3": (50, 150), "R4": (150, 150)}
-TINY_EXPECTED_M = {
-    "R1": {"W": (100, 400), "E": (200, 300), "S": (100, 400), "N": (200, 300)},
-    "R2": {"W": (200, 300), "E": (300, 200), "S": (200, 300), "N": (300, 200)},
-    "R3": {"W": (200, 300), "E": (300, 200), "S": (200, 300), "N": (300, 200)},
-    "R4": {"W": (300, 200), "E": (400, 100), "S": (300, 200), "N": (400, 100)},
-}
-TINY_ORIGIN = (576_000.0, 6_050_000.0)  # tests/factories.py: X0, Y0
+# Every block's centre is 50 m from the four streets around it (to the millimetre, after the
+# lon/lat round trip of the files): a four-way tie, so each block is attached to all four sides
+# and walks out of whichever is best. Walks in metres to F1 (0, 0) and F2 (200, 200):
+# R1 (50, 50): F1 50 + 50 (south or west side), F2 50 + 150 + 100 (north or east side);
+# R2 (150, 50): F1 50 + 150, F2 50 + 150 (east side); R3 (50, 150) likewise, mirrored;
+# R4 (150, 150): F1 50 + 100 + 150, F2 50 + 50.
+TINY_EXPECTED_M = {"R1": (100, 300), "R2": (200, 200), "R3": (200, 200), "R4": (300, 100)}
 NOISE_M = 0.05
-
-
-def tiny_side(unit: str, snap_xy: np.ndarray) -> str:
-    """Return which side of its block (W/E/S/N) a tiny-town unit snapped to."""
-    cx, cy = TINY_CENTRE[unit]
-    dx, dy = snap_xy[0] - TINY_ORIGIN[0] - cx, snap_xy[1] - TINY_ORIGIN[1] - cy
-    if abs(dx) > abs(dy):
-        return "W" if dx < 0 else "E"
-    return "S" if dy < 0 else "N"
 
 
 def test_tiny_town_distances_by_hand(tiny_town: Town) -> None:
@@ -332,17 +399,17 @@ def test_tiny_town_distances_by_hand(tiny_town: Town) -> None:
     assert net.origins.ids.tolist() == ["R1", "R2", "R3", "R4"]
     assert net.far_points.empty
     assert net.origins.connector_m == pytest.approx([50.0] * 4, abs=NOISE_M)
+    assert net.origins.n_streets.tolist() == [4, 4, 4, 4]
     # F1 sits on the junction (0, 0) and F2 on (200, 200): no connectors.
     assert net.destinations.connector_m == pytest.approx([0.0, 0.0], abs=NOISE_M)
     for fac_pos in (0, 1):
         _, dist = nearest_destination(net, [fac_pos])
-        for i, unit in enumerate(net.origins.ids):
-            side = tiny_side(unit, net.origins.snap_xy[i])
-            assert dist[i] == pytest.approx(TINY_EXPECTED_M[unit][side][fac_pos], abs=NOISE_M)
+        expected = [TINY_EXPECTED_M[unit][fac_pos] for unit in net.origins.ids]
+        assert dist == pytest.approx(expected, abs=NOISE_M)
     # Both facilities together: each block walks to the nearer one.
     pos, dist = nearest_destination(net, [0, 1])
     for i, unit in enumerate(net.origins.ids):
-        to_f1, to_f2 = TINY_EXPECTED_M[unit][tiny_side(unit, net.origins.snap_xy[i])]
+        to_f1, to_f2 = TINY_EXPECTED_M[unit]
         assert dist[i] == pytest.approx(min(to_f1, to_f2), abs=NOISE_M)
         if abs(to_f1 - to_f2) > 1:
             assert pos[i] == (0 if to_f1 < to_f2 else 1)
@@ -428,9 +495,12 @@ def test_adding_a_destination_never_lengthens_a_nearest_distance(world: World) -
 @given(worlds())
 def test_distances_are_symmetric(world: World) -> None:
     net = _world_net(world)
-    assert (net.adjacency != net.adjacency.T).nnz == 0
+    base = net.n_base_nodes
+    streets = net.adjacency[:base, :base]
+    assert (streets != streets.T).nnz == 0  # street pieces run both ways
     from_dest = node_distances(net, np.arange(len(net.destinations)), limit_m=None)
-    from_origin = csgraph.dijkstra(net.adjacency, indices=net.origins.node)
+    # Walking home -> facility is walking the reversed graph from the home.
+    from_origin = csgraph.dijkstra(net.adjacency.T, indices=net.origins.node)
     forward = from_dest[:, net.origins.node]
     backward = from_origin[:, net.destinations.node].T
     assert np.array_equal(np.isinf(forward), np.isinf(backward))
@@ -454,44 +524,54 @@ def _independent_graph(streets: gpd.GeoDataFrame) -> nx.Graph:
     return graph
 
 
-def _attach(graph: nx.Graph, points: Mapping[Any, tuple[np.ndarray, np.ndarray]]) -> None:
-    """Attach points to the street edges their snapped positions lie on (brute force)."""
+def _attach(
+    graph: nx.Graph, origins: np.ndarray, destinations: np.ndarray, tie_m: float
+) -> nx.DiGraph:
+    """Attach points to every street edge within ``tie_m`` of their nearest (brute force).
+
+    Street pieces run both ways, connectors one way (street -> origin, destination -> street),
+    as the rule of ``build_access_network`` says; written here from that rule alone.
+    """
     edges = list(graph.edges)
     a = np.array([e[0] for e in edges], dtype=np.float64) * NODE_GRID_M
     b = np.array([e[1] for e in edges], dtype=np.float64) * NODE_GRID_M
     ab = b - a
     on_edge: dict[int, list[tuple[float, object]]] = {}
-    for name, (xy, snap) in points.items():
-        t = np.clip(np.einsum("ij,ij->i", snap - a, ab) / np.einsum("ij,ij->i", ab, ab), 0, 1)
-        gap = np.hypot(*(a + t[:, None] * ab - snap).T)
-        e = int(np.argmin(gap))
-        assert gap[e] < 1e-6, f"{name} snapped off the streets"
-        t_e = float(np.hypot(*(snap - a[e])) / np.hypot(*ab[e]))
-        on_edge.setdefault(e, []).append((t_e, name))
-        graph.add_edge(("leaf", name), ("snap", name), weight=float(np.hypot(*(xy - snap))))
-    for e, items in on_edge.items():
-        u, v = edges[e]
+    links: list[tuple[object, object, float]] = []
+    points = [(("o", i), xy) for i, xy in enumerate(origins)]
+    points += [(("d", j), xy) for j, xy in enumerate(destinations)]
+    for name, xy in points:
+        t = np.clip(np.einsum("ij,ij->i", xy - a, ab) / np.einsum("ij,ij->i", ab, ab), 0, 1)
+        gap = np.hypot(*(a + t[:, None] * ab - xy).T)
+        for near in np.flatnonzero(gap <= gap.min() + tie_m).tolist():
+            snap = ("snap", name, near)
+            on_edge.setdefault(near, []).append((float(t[near]), snap))
+            leaf = ("leaf", name)
+            length_m = float(gap[near])
+            links.append((snap, leaf, length_m) if name[0] == "o" else (leaf, snap, length_m))
+    walk = nx.DiGraph()
+    for u, v, data in graph.edges(data=True):
+        walk.add_edge(u, v, weight=data["weight"])
+        walk.add_edge(v, u, weight=data["weight"])
+    for index, items in on_edge.items():
+        u, v = edges[index]
         length = graph[u][v]["weight"]
-        graph.remove_edge(u, v)
-        chain: list[tuple[float, object]] = [(0.0, u), *sorted(items, key=lambda x: x[0])]
-        chain.append((1.0, v))
+        walk.remove_edge(u, v)
+        walk.remove_edge(v, u)
+        chain: list[tuple[float, object]] = [(0.0, u), *sorted(items, key=lambda x: x[0]), (1, v)]
         for (t1, n1), (t2, n2) in itertools.pairwise(chain):
-            first = n1 if n1 in (u, v) else ("snap", n1)
-            second = n2 if n2 in (u, v) else ("snap", n2)
-            graph.add_edge(first, second, weight=(t2 - t1) * length)
+            walk.add_edge(n1, n2, weight=(t2 - t1) * length)
+            walk.add_edge(n2, n1, weight=(t2 - t1) * length)
+    for first, second, length in links:
+        walk.add_edge(first, second, weight=float(length))
+    return walk
 
 
 def _cross_check_with_networkx(town: Town) -> int:
     net = build_town_access_network(town)
-    graph = _independent_graph(town.streets)
-    points = {
-        ("o", i): (net.origins.xy[i], net.origins.snap_xy[i]) for i in range(len(net.origins))
-    }
-    points |= {
-        ("d", j): (net.destinations.xy[j], net.destinations.snap_xy[j])
-        for j in range(len(net.destinations))
-    }
-    _attach(graph, points)
+    walk = _attach(
+        _independent_graph(town.streets), net.origins.xy, net.destinations.xy, TIE_TOLERANCE_M
+    )
     # The connectors are the true distances to the street lines (up to the 1 cm node grid).
     streets = shapely.union_all(town.streets.geometry.to_numpy())
     raw_m = shapely.distance(shapely.points(net.origins.xy), streets)
@@ -502,7 +582,7 @@ def _cross_check_with_networkx(town: Town) -> int:
         dest_pos = np.flatnonzero(services == service)
         _, dist = nearest_destination(net, dest_pos)
         lengths = nx.multi_source_dijkstra_path_length(
-            graph, {("leaf", ("d", j)) for j in dest_pos}, weight="weight"
+            walk, {("leaf", ("d", j)) for j in dest_pos}, weight="weight"
         )
         expected = np.array(
             [lengths.get(("leaf", ("o", i)), math.inf) for i in range(len(net.origins))]

@@ -87,3 +87,40 @@ def test_elderly_pace_lengthens_times_only(tiny_town: Town) -> None:
         norms.walk_speed_m_min / norms.elderly_walk_speed_m_min
     )
     assert (slow.coverage["distance_m"] == adult.coverage["distance_m"]).all()
+
+
+def test_catchment_polygons_are_built_once_on_first_use(tiny_town, monkeypatch) -> None:
+    import threading
+
+    from planner import analysis as engine
+
+    from planner.catchments import network_catchments as real
+
+    calls: list[list[str]] = []
+
+    def counted(net, ids, *, limit_m):
+        calls.append(list(ids))
+        return real(net, ids, limit_m=limit_m)
+
+    monkeypatch.setattr("planner.analysis.network_catchments", counted)
+    result = engine.analyze_town(tiny_town, load_norms(), services=["school", "kindergarten"])
+    assert calls == []  # nothing drawn yet, nothing built
+    school = result.service("school")
+    assert not school.catchment_polygons.ready
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(school.catchments)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == [["F1"]]  # once, for the school only, however many readers
+    assert all(frame is seen[0] for frame in seen)
+    first = seen[0]
+    assert first is not None
+    assert first["facility_id"].tolist() == ["F1"]
+    assert school.catchments is first  # kept, not rebuilt
+    without = engine.analyze_town(
+        tiny_town, load_norms(), services=["school"], with_catchments=False
+    )
+    assert without.service("school").catchments is None
+    assert calls == [["F1"]]

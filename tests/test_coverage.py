@@ -18,7 +18,7 @@ from planner.coverage import COVERAGE_COLUMNS, coverage_summary, coverage_table
 from planner.errors import NetworkError, NormsError
 from planner.model import Town, TownMeta
 from planner.norms import FrozenMap, NormSet, load_norms
-from tests.test_access_network import NOISE_M, TINY_EXPECTED_M, tiny_side
+from tests.test_access_network import NOISE_M, TINY_EXPECTED_M
 
 X0, Y0 = 576_000.0, 6_050_000.0
 CRS = "EPSG:32634"
@@ -37,14 +37,6 @@ STRAIGHT_M = {
 POPULATION = {"R1": 100, "R2": 200, "R3": 300, "R4": 400}
 
 
-def _expected_walk_m(tiny_town: Town) -> dict[str, tuple[int, int]]:
-    net = build_town_access_network(tiny_town)
-    return {
-        unit: TINY_EXPECTED_M[unit][tiny_side(unit, net.origins.snap_xy[i])]
-        for i, unit in enumerate(net.origins.ids)
-    }
-
-
 def _with_service(norms: NormSet, key: str, **changes: float | None) -> NormSet:
     services = dict(norms.services)
     services[key] = replace(services[key], **changes)  # type: ignore[arg-type]
@@ -61,7 +53,7 @@ def test_tiny_town_coverage_by_hand(tiny_town: Town) -> None:
     services.append("sports_ground")
     assert pd.unique(cov["service"]).tolist() == services
     assert len(cov) == 4 * len(services)
-    walk = _expected_walk_m(tiny_town)
+    walk = TINY_EXPECTED_M
     for service, fac_pos, fac_id in (("school", 0, "F1"), ("kindergarten", 1, "F2")):
         rows = cov[cov["service"] == service].set_index("unit_id")
         for unit, population in POPULATION.items():
@@ -95,7 +87,7 @@ def test_tiny_town_with_a_tighter_norm(tiny_town: Town) -> None:
     net = build_town_access_network(tiny_town)
     cov = coverage_table(tiny_town, norms, net, services=["kindergarten"])
     assert cov["service"].unique().tolist() == ["kindergarten"]
-    walk = _expected_walk_m(tiny_town)
+    walk = TINY_EXPECTED_M
     rows = cov.set_index("unit_id")
     within_limit = {unit: walk[unit][1] <= 250 for unit in POPULATION}
     within_radius = {"R1": False, "R2": True, "R3": True, "R4": True}  # 212 m is beyond 200 m

@@ -22,16 +22,22 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import sparse
+from scipy.sparse import csgraph
 
 from planner.gaps import (
     ZONE_COLUMNS,
     gap_zones,
     overloaded_facilities,
+    proximity_zones,
     service_requirements,
-    unit_neighbours,
+    unit_proximity,
 )
 from planner.norms import load_norms
 from planner.provision import solve_provision
@@ -152,11 +158,74 @@ def test_no_gap_gives_an_empty_table_with_the_columns(kindergarten) -> None:
     assert [*ZONE_COLUMNS, "geometry"] == list(zones.columns)
 
 
-def test_neighbours_join_within_the_distance(world) -> None:
-    residential = world[0]
-    left, right = unit_neighbours(residential, join_m=150.0)
-    pairs = {(int(a), int(b)) for a, b in zip(left, right, strict=True) if a != b}
-    assert pairs == {(0, 1), (1, 0)}  # U1-U2 are 80 m apart; the others are far
+def _same_partition(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two zone labellings group the units alike (zone numbers may differ)."""
+    return (
+        len(set(zip(a.tolist(), b.tolist(), strict=True)))
+        == len(set(a.tolist()))
+        == len(set(b.tolist()))
+    )
+
+
+def test_zones_join_within_the_distance(world) -> None:
+    geoms = world[0].geometry.to_numpy()
+    proximity = unit_proximity(geoms, join_m=150.0)
+    n_zones, zone = proximity_zones(proximity, np.ones(4, dtype=bool))
+    # U1-U2 are 80 m apart; U3 (1,000 m) and U4 (2,000 m) are far from everything.
+    assert n_zones == 3
+    assert _same_partition(zone, np.array([0, 0, 1, 2]))
+    # Only the members count: without U2, U1 stands alone.
+    n_zones, zone = proximity_zones(proximity, np.array([True, False, True, False]))
+    assert n_zones == 2
+    assert len(zone) == 2
+
+
+def test_a_chain_joins_through_a_member_and_breaks_without_it() -> None:
+    # Blocks every 140 m (120 m apart edge to edge): a chain, whatever the cells.
+    geoms = np.array([shapely.box(x, 0, x + 20, 20) for x in range(0, 1400, 140)])
+    proximity = unit_proximity(geoms, join_m=150.0)
+    assert proximity_zones(proximity, np.ones(10, dtype=bool))[0] == 1
+    members = np.ones(10, dtype=bool)
+    members[5] = False
+    n_zones, zone = proximity_zones(proximity, members)
+    assert n_zones == 2
+    assert _same_partition(zone, np.array([0] * 5 + [1] * 4))
+
+
+def test_a_distance_of_exactly_join_m_joins() -> None:
+    geoms = np.array([shapely.box(0, 0, 10, 10), shapely.box(160, 0, 170, 10)])  # 150 m apart
+    assert proximity_zones(unit_proximity(geoms, join_m=150.0), np.ones(2, dtype=bool))[0] == 1
+    assert proximity_zones(unit_proximity(geoms, join_m=149.9), np.ones(2, dtype=bool))[0] == 2
+
+
+def _all_pairs_zones(geoms: np.ndarray, members: np.ndarray, join_m: float) -> np.ndarray:
+    """The definition, by brute force: every pair's distance, then connected components."""
+    chosen = geoms[members]
+    near = shapely.distance(chosen[:, None], chosen[None, :]) <= join_m
+    _, labels = csgraph.connected_components(sparse.csr_array(near.astype(float)), directed=False)
+    return np.asarray(labels)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    boxes=st.lists(
+        st.tuples(st.floats(0, 2000), st.floats(0, 2000), st.floats(1, 400), st.floats(1, 60)),
+        min_size=1,
+        max_size=40,
+    ),
+    chosen=st.lists(st.booleans(), min_size=40, max_size=40),
+    join_m=st.sampled_from([50.0, 150.0, 300.0]),
+)
+def test_zones_equal_the_connected_components_of_all_pairs(
+    boxes: list[tuple[float, float, float, float]], chosen: list[bool], join_m: float
+) -> None:
+    # Long thin blocks too (up to 400 m): a block reaches far beyond its own cell.
+    geoms = np.array([shapely.box(x, y, x + w, y + h) for x, y, w, h in boxes])
+    members = np.array(chosen[: len(geoms)])
+    n_zones, zone = proximity_zones(unit_proximity(geoms, join_m=join_m), members)
+    expected = _all_pairs_zones(geoms, members, join_m)
+    assert n_zones == len(set(expected.tolist()))
+    assert _same_partition(zone, expected)
 
 
 def test_overloaded_facility_by_its_nearest_demand(world) -> None:

@@ -236,7 +236,9 @@ def build_problem(
     )
     graph = build_walk_graph(town.streets) if graph is None else graph
     net = build_access_network(graph, town_origins(town), pd.concat([existing, cand_points]))
-    dist = csgraph.dijkstra(net.adjacency, directed=True, indices=net.origins.node, limit=limit_m)
+    dist = csgraph.dijkstra(
+        net.reverse_adjacency, directed=True, indices=net.origins.node, limit=limit_m
+    )
     dist = np.asarray(dist).reshape(len(net.origins.ids), net.n_nodes)
     n_fac = len(existing)
     to_fac = dist[:, net.destinations.node[:n_fac]]
