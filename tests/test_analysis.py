@@ -93,7 +93,6 @@ def test_catchment_polygons_are_built_once_on_first_use(tiny_town, monkeypatch) 
     import threading
 
     from planner import analysis as engine
-
     from planner.catchments import network_catchments as real
 
     calls: list[list[str]] = []

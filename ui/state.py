@@ -3,7 +3,15 @@
 - ``@st.cache_resource`` holds the norm sets, the loaded towns and their walking graphs, and the
   analyses: shared by every session and **read-only** by contract (nothing in the UI edits them);
 - the analysis is keyed by (town folder, norm set, walking speed, planned facilities counted):
-  the language, the selected service or district, the map view and map pans never recompute it.
+  the language, the selected service or district, the map view and map pans never recompute it;
+- safe under concurrent sessions: Streamlit takes a lock per cache key while computing, so
+  sessions asking for the same analysis at once compute it once and share it; catchment
+  polygons inside it are built once on first use, under their own lock
+  (``planner.analysis.Lazy``);
+- bounded: at most ``MAX_TOWNS`` towns (and graphs) and ``MAX_ANALYSES`` analyses stay cached,
+  the least recently used dropped first. Measured on Gusev: a town about 3 MB, an analysis
+  about 2 MB with all its catchments (``benchmarks/results_sessions.md`` has the server's
+  memory under 20 sessions); a town 20 times Gusev's size takes about 20 times that.
 """
 
 from __future__ import annotations
@@ -34,7 +42,10 @@ ALL = "__all__"
 """Select-box value meaning "all services" / "all districts"."""
 
 DEFAULT_SERVICE = "kindergarten"
-MAX_ANALYSES = 16
+MAX_TOWNS = 4
+"""Towns (and their walking graphs) kept: each folder typed in the sidebar loads one."""
+MAX_ANALYSES = 8
+"""Analyses kept: (town, norm set, pace, planned facilities) combinations in use."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -43,13 +54,13 @@ def get_norms(key: str) -> NormSet:
     return load_norms(key)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=MAX_TOWNS)
 def get_town(folder: str, norm_key: str) -> Town:
     """Return the validated town of a folder (cached per folder and norm set; read-only)."""
     return load_town(Path(folder), norms=get_norms(norm_key))
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=MAX_TOWNS)
 def get_graph(folder: str, norm_key: str) -> WalkGraph:
     """Return the town's walking graph (it depends on the streets only; cached, read-only)."""
     return build_walk_graph(get_town(folder, norm_key).streets)
