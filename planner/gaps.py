@@ -229,7 +229,8 @@ def proximity_zones(
     n_zones : int
         The number of zones.
     zone : numpy.ndarray
-        The zone (0 .. n_zones - 1) of each member, in unit order.
+        The zone (0 .. n_zones - 1) of each member, in unit order; zones are numbered in the
+        order of their first member.
     """
     member = np.flatnonzero(members)
     if not len(member):
@@ -253,7 +254,14 @@ def proximity_zones(
         shape=(n_cells, n_cells),
     )
     n_zones, cell_zone = csgraph.connected_components(linked, directed=False)
-    return int(n_zones), cell_zone[cell_of].astype(np.intp)
+    zone = cell_zone[cell_of]
+    # Number the zones in the order of their first member, as a connected-components labelling
+    # of the units themselves would: ties elsewhere are then broken by unit order.
+    first = np.full(n_zones, len(member))
+    np.minimum.at(first, zone, np.arange(len(member)))
+    rank = np.empty(n_zones, dtype=np.intp)
+    rank[np.argsort(first, kind="stable")] = np.arange(n_zones)
+    return int(n_zones), rank[zone]
 
 
 def overloaded_facilities(

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from planner import __version__
 from planner.fileio import file_sha256
-from planner.layers import LAYER_SPECS
 from planner.towns import TOWN_FILE
 
 if TYPE_CHECKING:
@@ -23,17 +22,25 @@ if TYPE_CHECKING:
 
 
 def town_files(folder: Path) -> list[Path]:
-    """Return the files a town folder is read from: ``town.toml`` and every layer file.
+    """Return the files a town folder's data are read from, in name order.
 
-    Shapefile side files (``.dbf``, ``.prj``, ...) count, as they share the layer's name.
+    ``town.toml``, every layer file (shapefile side files included) and the events files: every
+    data file directly in the folder. Not its README, nor sub-folders such as ``scenarios/``
+    (a scenario file is an input of its own, hashed where it is used).
     """
-    names = {TOWN_FILE}
-    layers = set(LAYER_SPECS)
     return [
         path
         for path in sorted(folder.iterdir())
-        if path.is_file() and (path.name in names or path.name.split(".")[0] in layers)
+        if path.is_file()
+        and not path.name.startswith(".")
+        and (path.name == TOWN_FILE or path.suffix.lower() in DATA_SUFFIXES)
     ]
+
+
+DATA_SUFFIXES = frozenset(
+    {".geojson", ".gpkg", ".fgb", ".shp", ".shx", ".dbf", ".prj", ".cpg", ".csv", ".ics"}
+)
+"""Suffixes of the data files a town folder may hold (layers and events)."""
 
 
 def digest_files(files: Mapping[str, Path]) -> str:

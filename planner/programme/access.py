@@ -37,7 +37,6 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 from scipy import sparse
-from scipy.sparse import csgraph
 
 from planner.access_network import (
     AccessNetwork,
@@ -49,7 +48,7 @@ from planner.coverage import counted_statuses
 from planner.errors import PlannerError
 from planner.events.recurrence import occurrences as expand
 from planner.events.times import month_window, zone
-from planner.gaps import GAP_JOIN_M, unit_neighbours
+from planner.gaps import GAP_JOIN_M, UnitProximity, proximity_zones, unit_proximity
 from planner.layers import COHORT_COLUMNS, EVENT_AUDIENCES, EVENT_CATEGORIES
 
 if TYPE_CHECKING:
@@ -168,8 +167,8 @@ class ProgrammeReach:
     reached
         Per walking time, residents of each audience within the walk of each venue,
         shape (times, venues, 4).
-    neighbours
-        Pairs of units closer than ``GAP_JOIN_M`` (for desert zones).
+    proximity
+        The units indexed for "closer than ``GAP_JOIN_M``" (for desert zones).
     """
 
     minutes: tuple[float, ...]
@@ -183,7 +182,7 @@ class ProgrammeReach:
     residents: FloatArray
     reach: tuple[sparse.csr_array, ...]
     reached: FloatArray
-    neighbours: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]
+    proximity: UnitProximity
 
 
 def programme_reach(
@@ -259,7 +258,7 @@ def programme_reach(
         residents=residents,
         reach=tuple(reach),
         reached=reached,
-        neighbours=unit_neighbours(residential, join_m=GAP_JOIN_M),
+        proximity=unit_proximity(residential.geometry.to_numpy(), join_m=GAP_JOIN_M),
     )
 
 
@@ -508,7 +507,6 @@ def _desert_zones(
     """Cluster the desert units of each audience and walking time into zones."""
     crs = residential.crs
     columns = ["zone_id", "audience", "minutes", "n_units", "residents", "district_ids"]
-    left, right = reach.neighbours
     geoms = residential.geometry.to_numpy()
     district = residential["district"].to_numpy(dtype=object)
     n_units = len(residential)
@@ -525,13 +523,8 @@ def _desert_zones(
             desert = desert_all[part] & (np.nan_to_num(residents) > 0)
             if not desert.any():
                 continue
-            both = desert[left] & desert[right]
-            graph = sparse.coo_array(
-                (np.ones(int(both.sum())), (left[both], right[both])), shape=(n_units, n_units)
-            )
-            _, label = csgraph.connected_components(graph, directed=False)
+            _, zone_of = proximity_zones(reach.proximity, desert)
             members = np.flatnonzero(desert)
-            zone_of = label[members]
             totals = np.bincount(zone_of, weights=residents[members], minlength=n_units)
             zones = np.unique(zone_of)
             for index, zone_label in enumerate(sorted(zones, key=lambda z: (-totals[z], z))):
