@@ -244,6 +244,12 @@ def _seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
+def _median_range(times: list[float]) -> str:
+    if len(times) == 1:
+        return f"{_seconds(times[0])} (one run)"
+    return f"{_seconds(statistics.median(times))} ({_seconds(min(times))}–{_seconds(max(times))})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10,000 blocks only")
@@ -272,18 +278,12 @@ def main() -> None:
     for layout, n, cells, pairs in rows:
         assert cells is not None
         c_times = [float(t) for t in cells["times_s"]]  # type: ignore[attr-defined]
-        c_text = (
-            f"{_seconds(statistics.median(c_times))} "
-            f"({_seconds(min(c_times))}–{_seconds(max(c_times))})"
-        )
+        c_text = _median_range(c_times)
         if pairs is None:
             p_text, p_peak, same = "not run (too many pairs)", "–", "–"
         else:
             p_times = [float(t) for t in pairs["times_s"]]  # type: ignore[attr-defined]
-            p_text = (
-                f"{_seconds(statistics.median(p_times))} "
-                f"({_seconds(min(p_times))}–{_seconds(max(p_times))})"
-            )
+            p_text = _median_range(p_times)
             p_peak = f"{float(pairs['peak_mb']):,.0f} MB"  # type: ignore[arg-type]
             same = (
                 "yes"
@@ -303,8 +303,7 @@ def main() -> None:
         "The whole analysis of the dense town (10,000 blocks of 100 residents, "
         f"{full['streets']:,} street pieces every 100 m, one kindergarten and one school in a "
         "corner; every walking service; no catchment polygons), in a fresh process: "
-        f"median {_seconds(statistics.median(f_times))} "
-        f"({_seconds(min(f_times))}–{_seconds(max(f_times))}), peak "
+        f"median {_median_range(f_times)}, peak "
         f"{float(full['peak_mb']):,.0f} MB, {full['zones']} gap zones.",  # type: ignore[arg-type]
     ]
     text = "\n".join(lines) + "\n"
