@@ -81,3 +81,50 @@ def test_optimize_proposes_and_saves(tiny_town_dir, tmp_path, capsys):
     assert result["exact"]["objective_served_within"] >= result["greedy"]["objective_served_within"]
     assert main(["scenario", "show", "opt", "--db", db]) == 0
     assert main(["optimize", str(tiny_town_dir), "--service", "museum", "--k", "1"]) == 2
+
+
+def test_a_towns_own_scenario_runs_by_name_from_any_folder(
+    tiny_town_dir: Path, tmp_path: Path, capsys, monkeypatch
+):
+    (tiny_town_dir / "scenarios").mkdir()
+    _scenario(tiny_town_dir / "scenarios", "F2").rename(tiny_town_dir / "scenarios" / "close.toml")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # no file called "close" here: the name is the town's scenario
+    runs = []
+    for given in ("close", "close.toml"):
+        out = tmp_path / f"out-{given}"
+        args = ["scenario", "run", str(tiny_town_dir), given, "--out", str(out), "--json"]
+        assert main(args) == 0
+        runs.append(json.loads(capsys.readouterr().out))
+    assert runs[0] == runs[1]
+    assert runs[0]["scenario"] == "Close the kindergarten"
+
+
+def test_a_path_in_the_working_folder_wins_over_a_scenario_name(
+    tiny_town_dir: Path, tmp_path: Path, capsys, monkeypatch
+):
+    (tiny_town_dir / "scenarios").mkdir()
+    _scenario(tiny_town_dir / "scenarios", "F99").rename(tiny_town_dir / "scenarios" / "s.toml")
+    monkeypatch.chdir(tmp_path)
+    _scenario(tmp_path, "F2")  # ./s.toml: a valid scenario, unlike the town's s.toml
+    assert main(["scenario", "run", str(tiny_town_dir), "s.toml", "--out", "out", "--json"]) == 0
+
+
+def test_an_unknown_scenario_name_is_one_line_listing_the_towns_scenarios(
+    tiny_town_dir: Path, tmp_path: Path, capsys, monkeypatch
+):
+    (tiny_town_dir / "scenarios").mkdir()
+    _scenario(tiny_town_dir / "scenarios", "F2").rename(tiny_town_dir / "scenarios" / "close.toml")
+    monkeypatch.chdir(tmp_path)
+    for command in (
+        ["scenario", "run", str(tiny_town_dir), "clsoe", "--out", "out"],
+        ["export", str(tiny_town_dir), "--format", "csv", "--scenario", "clsoe", "--out", "x.zip"],
+    ):
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1, err
+        assert "'clsoe' is not a scenario file" in err
+        assert err.rstrip().endswith("scenario names: close.")
+        assert not (tmp_path / "out").exists()
+        assert not (tmp_path / "x.zip").exists()

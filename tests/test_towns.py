@@ -135,7 +135,10 @@ def test_cli_towns_lists_bundled_and_user_towns(
     assert main(["towns"]) == 0
     out = capsys.readouterr().out
     folder = geodata / "tinyville" / "scenarios"
-    assert f"    Scenarios ({folder}): a_park.toml, school.toml\n" in out
+    assert (
+        "    Scenarios (by name, e.g. `planner scenario run tinyville a_park --out out/`; "
+        f"files in {folder}): a_park, school\n"
+    ) in out
     assert "Scenarios" not in out.split("broken:")[1].split("\n\n")[0]
     assert "gusev: Gusev (Гусев), 28,600 residents (2025); bundled with planner" in out
     assert "tinyville: Tiny (Крошечный), 1,000 residents (2025); user folder" in out

@@ -116,8 +116,9 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="FILE",
-        help="export the town as a scenario file (.toml) would make it; the report adds a "
-        "before/after page, and every file names the scenario and its hash",
+        help="export the town as a scenario file (.toml) would make it, or one of the town's own "
+        "scenarios by name (technopolis_gs for gusev); the report adds a before/after page, "
+        "and every file names the scenario and its hash",
     )
     parser.add_argument(
         "--date",

@@ -21,6 +21,7 @@ from typing import NoReturn
 
 from planner.errors import DataValidationError, PlannerError, shorten
 from planner.fileio import describe_os_error
+from planner.scenarios.errors import ScenarioError
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -103,6 +104,9 @@ def run_guarded(command: Callable[[argparse.Namespace], int], args: argparse.Nam
         return EXIT_ERROR
     except DataValidationError as err:
         _report_invalid(err)
+        return EXIT_INVALID
+    except ScenarioError as err:  # an invalid scenario is invalid input, wherever it surfaces
+        _say(f"invalid: {err}")
         return EXIT_INVALID
     except PlannerError as err:
         _say(f"error: {err}")

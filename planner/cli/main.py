@@ -64,9 +64,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     def run(args: argparse.Namespace) -> int:
         if isinstance(getattr(args, "town", None), str | Path):
             args.town = resolve_town(args.town)  # a town's name, or a folder (every subcommand)
+            _resolve_scenarios(args)
         return command(args)
 
     return run_guarded(run, args)
+
+
+SCENARIO_ARGUMENTS = ("scenario", "scenario_file")
+"""Arguments naming a scenario file, resolved against the town's own ``scenarios/`` folder."""
+
+
+def _resolve_scenarios(args: argparse.Namespace) -> None:
+    """Turn a scenario given by name into the town's file (``technopolis_gs`` for gusev)."""
+    for name in SCENARIO_ARGUMENTS:
+        given = getattr(args, name, None)
+        if isinstance(given, Path):
+            from planner.scenarios.toml_format import resolve_scenario
+
+            setattr(args, name, resolve_scenario(args.town, given))
 
 
 def _build_parser() -> argparse.ArgumentParser:

@@ -25,6 +25,12 @@ EXIT_INVALID = 1
 Command = Callable[[argparse.Namespace], int]
 
 
+SCENARIO_FILE_HELP = (
+    "scenario file (.toml), or the name of one of the town's own scenarios "
+    "(a file in the town folder's scenarios/, e.g. technopolis_gs for gusev)"
+)
+
+
 def add_scenario_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Register ``scenario`` and its subcommands on the ``planner`` command's subparsers."""
     parser = commands.add_parser(
@@ -44,7 +50,7 @@ def add_scenario_parser(commands: argparse._SubParsersAction) -> None:  # type: 
         "unit_changes.csv, scenario.toml, and a gained/lost map PNG per service with changes).",
     )
     run.add_argument("town", type=Path, help="town folder (e.g. geodata/gusev)")
-    run.add_argument("file", type=Path, help="scenario file (.toml)")
+    run.add_argument("scenario_file", metavar="file", type=Path, help=SCENARIO_FILE_HELP)
     run.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
     _analysis_options(run)
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -58,7 +64,7 @@ def add_scenario_parser(commands: argparse._SubParsersAction) -> None:  # type: 
         description="Check the scenario on the town, run the comparison and save the scenario, "
         "the town's data hash and the summary results.",
     )
-    save.add_argument("file", type=Path, help="scenario file (.toml)")
+    save.add_argument("scenario_file", metavar="file", type=Path, help=SCENARIO_FILE_HELP)
     save.add_argument(
         "--town", type=Path, default=default_town_dir(), help="town folder (default: Gusev)"
     )
@@ -167,7 +173,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from planner.exports.scenario_map import changed_services, save_comparison_map
     from planner.presentation.scenarios import comparison_table
 
-    comparison = _compare(args, args.town, args.file)
+    comparison = _compare(args, args.town, args.scenario_file)
     out: Path = args.out
     written = export_comparison(comparison, out)
     if not args.no_maps:
@@ -196,7 +202,7 @@ def _cmd_save(args: argparse.Namespace) -> int:
 
     from planner.scenarios.fingerprint import town_data_hash
 
-    comparison = _compare(args, args.town, args.file)
+    comparison = _compare(args, args.town, args.scenario_file)
     scenario = comparison.applied.scenario
     if args.name:
         scenario = scenario.renamed(args.name)

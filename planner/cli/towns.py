@@ -10,12 +10,11 @@ import argparse
 from planner.io import check_town
 from planner.norms import available_norm_sets
 from planner.paths import DEFAULT_TOWN
+from planner.scenarios.toml_format import SCENARIOS_FOLDER, town_scenarios
 from planner.summary import TownSummary, town_summary
 from planner.towns import KnownTown, known_towns
 
 _INDENT = "    "
-SCENARIOS_FOLDER = "scenarios"
-"""Scenario files shipped with a town (``planner scenario run TOWN FILE``)."""
 
 
 def add_towns_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -76,9 +75,12 @@ def _print_town(entry: KnownTown) -> None:
     for line in provenance_lines(summary):
         print(_INDENT + line)
     print(f"{_INDENT}Default norm set: {meta.default_norms or 'none (give --norms)'}")
-    scenarios = sorted((entry.folder / SCENARIOS_FOLDER).glob("*.toml"))
+    scenarios = town_scenarios(entry.folder)
     if scenarios:
-        # Bundled scenario files live inside the installed package: show where, to run them.
-        names = ", ".join(path.name for path in scenarios)
-        print(f"{_INDENT}Scenarios ({entry.folder / SCENARIOS_FOLDER}): {names}")
+        # By name they run from anywhere; the folder is shown for those who want to copy one.
+        print(
+            f"{_INDENT}Scenarios (by name, e.g. `planner scenario run {entry.name} "
+            f"{scenarios[0]} --out out/`; files in {entry.folder / SCENARIOS_FOLDER}): "
+            + ", ".join(scenarios)
+        )
     print()

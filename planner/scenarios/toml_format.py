@@ -398,3 +398,65 @@ def write_scenario(path: Path | str, scenario: Scenario) -> Path:
     """Write the scenario as a TOML file, atomically; return the path."""
     text = scenario_to_toml(scenario)
     return write_atomic(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+SCENARIOS_FOLDER = "scenarios"
+"""The sub-folder of a town folder that holds its own scenario files (``<name>.toml``)."""
+
+
+def town_scenarios(town_dir: Path) -> list[str]:
+    """Return the names of the scenario files a town folder carries (``scenarios/*.toml``)."""
+    folder = Path(town_dir) / SCENARIOS_FOLDER
+    if not folder.is_dir():
+        return []
+    return sorted(path.stem for path in folder.glob("*.toml") if path.is_file())
+
+
+def resolve_scenario(town_dir: Path, given: str | Path) -> Path:
+    """Return a scenario file given as a path or by the name of one of the town's scenarios.
+
+    ``planner scenario run gusev technopolis_gs`` then works from any folder, an installed
+    package included, the same way a bundled town works by name.
+
+    Parameters
+    ----------
+    town_dir
+        The town's folder (already resolved).
+    given
+        A path to a ``.toml`` file, or the name of a file in ``<town_dir>/scenarios/`` with or
+        without its ``.toml`` suffix. A path that exists wins over a name.
+
+    Returns
+    -------
+    Path
+        The file. When it is neither, ``given`` is returned unchanged, so that reading it reports
+        the missing file (the scenario reader's message, which names the file); a bare name
+        that matches no scenario raises instead, listing the town's scenarios.
+
+    Raises
+    ------
+    ScenarioError
+        ``given`` is a bare name (no folder, no suffix other than ``.toml``) that is not a file
+        and not one of the town's scenarios (invalid input, like a missing scenario file).
+    """
+    path = Path(given)
+    if path.exists():
+        return path
+    looks_like_name = path.parent == Path() and path.suffix in ("", ".toml")
+    if not looks_like_name:
+        return path
+    candidate = Path(town_dir) / SCENARIOS_FOLDER / f"{path.stem}.toml"
+    if candidate.is_file():
+        return candidate
+    names = ", ".join(town_scenarios(town_dir)) or "none"
+    raise ScenarioError(
+        [
+            ScenarioIssue(
+                str(given),
+                f"{str(given)!r} is not a scenario file, nor the name of one of the town's "
+                "scenarios.",
+                f"give the path of a .toml scenario file, or one of the town's scenario names: "
+                f"{names}.",
+            )
+        ]
+    )
