@@ -79,7 +79,8 @@ class ServiceResult:
         access and kept (the costliest step, and only a map or an export draws them): reading
         ``catchments`` may take a moment the first time; several threads may read it at once.
     radius_circles
-        Normative radius circle per facility (``None`` without a radius).
+        Normative radius circle per facility (``None`` without a radius). Built on first
+        access, like ``catchments``: only a map or an export draws them.
     gap_zones
         Gap zones of this service (``planner.gaps.ZONE_COLUMNS``).
     overloaded
@@ -95,7 +96,7 @@ class ServiceResult:
     fca: FcaResult | None
     e2sfca: FcaResult | None
     catchment_polygons: Lazy[gpd.GeoDataFrame]
-    radius_circles: gpd.GeoDataFrame | None
+    radius_circle_polygons: Lazy[gpd.GeoDataFrame]
     gap_zones: gpd.GeoDataFrame
     overloaded: pd.DataFrame
 
@@ -106,6 +107,14 @@ class ServiceResult:
         Built on first access, then kept.
         """
         return self.catchment_polygons.get()
+
+    @property
+    def radius_circles(self) -> gpd.GeoDataFrame | None:
+        """Return the normative radius circle per facility (``None`` without a radius).
+
+        Built on first access, then kept.
+        """
+        return self.radius_circle_polygons.get()
 
 
 T = TypeVar("T")
@@ -330,7 +339,9 @@ def _analyze_service(
         provision = solve_provision(demand, capacity, pairs, limit_m=limit_m)
         fca = two_step_fca(demand, capacity, pairs, limit_m=limit_m)
         e2sfca = enhanced_two_step_fca(demand, capacity, pairs, limit_m=limit_m)
-    circles = radius_circles(facilities, radius_m=norm.radius_m) if norm.radius_m else None
+    circles: Lazy[gpd.GeoDataFrame] = Lazy(
+        partial(radius_circles, facilities, radius_m=norm.radius_m) if norm.radius_m else None
+    )
     zones = gap_zones(town.residential, coverage, norm, provision, proximity=proximity)
     overloaded = (
         overloaded_facilities(coverage, demand, provision)
@@ -347,7 +358,7 @@ def _analyze_service(
         fca=fca,
         e2sfca=e2sfca,
         catchment_polygons=catchments,
-        radius_circles=circles,
+        radius_circle_polygons=circles,
         gap_zones=zones,
         overloaded=overloaded,
     )

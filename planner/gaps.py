@@ -39,6 +39,12 @@ GAP_JOIN_M = 150.0
 MIN_UNMET_PLACES = 0.5
 """Below this many unmet places a unit is not part of a gap (rounding noise of the solver)."""
 
+PAIR_LIMIT = 250_000
+"""Up to about this many unit pairs within ``join_m`` (a few MB), ``unit_proximity`` lists them
+once per town, so each service's zones are a lookup; beyond it (dense blocks), zones are found
+through grid cells per call, whose cost does not grow with the pairs."""
+
+
 ZONE_COLUMNS = [
     "zone_id",
     "service",
@@ -128,33 +134,28 @@ def gap_zones(
         zone, residential["district"].to_numpy(dtype=object)[gap], population[gap], n_zones
     )
     # The zone is drawn as its blocks themselves: exact, and cheap (no polygon union).
-    order_units = np.argsort(zone, kind="stable")
-    bounds = np.searchsorted(zone[order_units], np.arange(n_zones))
-    geometry = [
-        shapely.multipolygons(shapely.get_parts(part))
-        for part in np.split(geoms[order_units], bounds[1:])
-    ]
-    zones = gpd.GeoDataFrame(
-        {
-            "service": service.key,
-            "n_units": np.bincount(zone, minlength=n_zones),
-            "residents": np.round(_zone_sum(zone, population[gap], n_zones)).astype(np.int64),
-            "unmet_residents": np.round(
-                _zone_sum(zone, population[gap] * share[gap], n_zones)
-            ).astype(np.int64),
-            "unmet_places": places,
-            "unserved_places": _zone_sum(zone, unserved[gap], n_zones),
-            "district_ids": district_ids,
-            "district_residents": district_residents,
-            "project_sizes": [_sizes(service, p) for p in places],
-        },
-        geometry=geometry,
-        crs=crs,
+    sorted_units = np.argsort(zone, kind="stable")
+    parts, part_unit = shapely.get_parts(geoms[sorted_units], return_index=True)
+    geometry = shapely.multipolygons(parts, indices=zone[sorted_units][part_unit])
+    residents = np.round(_zone_sum(zone, population[gap], n_zones)).astype(np.int64)
+    unmet_residents = np.round(_zone_sum(zone, population[gap] * share[gap], n_zones)).astype(
+        np.int64
     )
-    order = np.lexsort((-zones["unmet_residents"].to_numpy(), -np.nan_to_num(places)))
-    zones = zones.iloc[order].reset_index(drop=True)
-    zones.insert(0, "zone_id", [f"{service.key}-gap-{i + 1}" for i in range(len(zones))])
-    return zones[[*ZONE_COLUMNS, "geometry"]]
+    # Largest unmet demand first, then most residents unmet; the frame is built once, in order.
+    order = np.lexsort((-unmet_residents, -np.nan_to_num(places)))
+    columns = {
+        "zone_id": [f"{service.key}-gap-{i + 1}" for i in range(n_zones)],
+        "service": service.key,
+        "n_units": np.bincount(zone, minlength=n_zones)[order],
+        "residents": residents[order],
+        "unmet_residents": unmet_residents[order],
+        "unmet_places": places[order],
+        "unserved_places": _zone_sum(zone, unserved[gap], n_zones)[order],
+        "district_ids": [district_ids[i] for i in order],
+        "district_residents": [district_residents[i] for i in order],
+        "project_sizes": [_sizes(service, places[i]) for i in order],
+    }
+    return gpd.GeoDataFrame(columns, geometry=geometry[order], crs=crs)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -171,15 +172,21 @@ class UnitProximity:
         Per unit, the grid cell (side ``join_m`` / √2) holding its first vertex.
     join_m
         The distance that joins two units.
+    pairs
+        Every ordered pair (a, b) of units within ``join_m`` of each other (self-pairs
+        included), when a few: ``None`` when the layer is too dense to list them.
     """
 
     geoms: npt.NDArray[np.object_]
     tree: shapely.STRtree
     cell: npt.NDArray[np.int64]
     join_m: float
+    pairs: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = None
 
 
-def unit_proximity(geoms: npt.NDArray[np.object_], *, join_m: float = GAP_JOIN_M) -> UnitProximity:
+def unit_proximity(
+    geoms: npt.NDArray[np.object_], *, join_m: float = GAP_JOIN_M, max_pairs: int = PAIR_LIMIT
+) -> UnitProximity:
     """Index residential units for ``proximity_zones``.
 
     Parameters
@@ -188,6 +195,9 @@ def unit_proximity(geoms: npt.NDArray[np.object_], *, join_m: float = GAP_JOIN_M
         The units' (multi)polygons in a metric CRS.
     join_m
         Units this close (or closer) are joined.
+    max_pairs
+        List the pairs within ``join_m`` once (fast lookups per service) when the first
+        vertices suggest no more than this many; otherwise keep only the cells.
     """
     geoms = np.asarray(geoms, dtype=object)
     n = len(geoms)
@@ -197,9 +207,33 @@ def unit_proximity(geoms: npt.NDArray[np.object_], *, join_m: float = GAP_JOIN_M
     side_m = join_m / math.sqrt(2.0) * (1.0 - 1e-9)
     ij = np.floor(anchor / side_m).astype(np.int64)
     cell = np.unique(ij, axis=0, return_inverse=True)[1].reshape(-1) if n else np.zeros(0, int)
+    tree = shapely.STRtree(geoms)
+    pairs = None
+    if n and _anchor_pairs(ij) <= max_pairs:
+        a, b = tree.query(geoms, predicate="dwithin", distance=join_m)
+        pairs = (a.astype(np.intp), b.astype(np.intp))
     return UnitProximity(
-        geoms=geoms, tree=shapely.STRtree(geoms), cell=cell.astype(np.int64), join_m=join_m
+        geoms=geoms, tree=tree, cell=cell.astype(np.int64), join_m=join_m, pairs=pairs
     )
+
+
+def _anchor_pairs(ij: npt.NDArray[np.int64]) -> int:
+    """Estimate the pairs within ``join_m`` from the units' grid cells ``ij``.
+
+    Counts the pairs of first vertices in cells at most 2 apart (a cell's side is ``join_m`` /
+    √2), per cell, never per pair: cheap however dense the layer.
+    """
+    cells, count = np.unique(ij - ij.min(axis=0), axis=0, return_counts=True)
+    width = int(cells[:, 1].max()) + 5
+    key = (cells[:, 0] + 2) * width + cells[:, 1] + 2
+    total = 0
+    for di in range(-2, 3):
+        for dj in range(-2, 3):
+            pos = np.searchsorted(key, key + di * width + dj)
+            pos = np.minimum(pos, len(key) - 1)
+            hit = key[pos] == key + di * width + dj
+            total += int((count[hit] * count[pos[hit]]).sum())
+    return total
 
 
 def proximity_zones(
@@ -208,8 +242,10 @@ def proximity_zones(
     """Group the member units into zones of units within ``join_m`` of each other, transitively.
 
     The connected components of the graph "unit a is within ``join_m`` of unit b" among the
-    members, found without listing its edges (which grow with the square of the density: 10,000
-    blocks within 150 m of each other are 100 million pairs). Every vertex of a unit is a point
+    members. When that graph is small (``UnitProximity.pairs``, listed once per town), its
+    components among the members are taken directly. Otherwise they are found without listing
+    its edges (which grow with the square of the density: 10,000 blocks within 150 m of each
+    other are 100 million pairs). Every vertex of a unit is a point
     of it, so two units whose first vertices share a cell of side ``join_m`` / √2 are within
     ``join_m``: a cell's members are one zone without looking. What is left is which *cells* are
     linked: each occupied cell, as one multipolygon of its members, asks the STRtree for the
@@ -235,6 +271,40 @@ def proximity_zones(
     member = np.flatnonzero(members)
     if not len(member):
         return 0, np.zeros(0, dtype=np.intp)
+    if proximity.pairs is not None:
+        n_zones, zone = _pair_zones(proximity.pairs, member, len(proximity.geoms))
+    else:
+        n_zones, zone = _cell_zones(proximity, member)
+    # Number the zones in the order of their first member, as a connected-components labelling
+    # of the units themselves would: ties elsewhere are then broken by unit order.
+    first = np.full(n_zones, len(member))
+    np.minimum.at(first, zone, np.arange(len(member)))
+    rank = np.empty(n_zones, dtype=np.intp)
+    rank[np.argsort(first, kind="stable")] = np.arange(n_zones)
+    return int(n_zones), rank[zone]
+
+
+def _pair_zones(
+    pairs: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]],
+    member: npt.NDArray[np.intp],
+    n_units: int,
+) -> tuple[int, npt.NDArray[np.intp]]:
+    """Zones of the members from the listed pairs: components of the pairs between members."""
+    rank = np.full(n_units, -1, dtype=np.intp)
+    rank[member] = np.arange(len(member))
+    a, b = rank[pairs[0]], rank[pairs[1]]
+    keep = (a >= 0) & (b >= 0)
+    linked = sparse.coo_array(
+        (np.ones(int(keep.sum())), (a[keep], b[keep])), shape=(len(member), len(member))
+    )
+    n_zones, zone = csgraph.connected_components(linked, directed=False)
+    return int(n_zones), zone
+
+
+def _cell_zones(
+    proximity: UnitProximity, member: npt.NDArray[np.intp]
+) -> tuple[int, npt.NDArray[np.intp]]:
+    """Zones of the members through grid cells (see ``proximity_zones``)."""
     _, cell_of = np.unique(proximity.cell[member], return_inverse=True)
     cell_of = cell_of.reshape(-1)
     n_cells = int(cell_of.max()) + 1
@@ -243,7 +313,9 @@ def proximity_zones(
     order = np.argsort(part_cell, kind="stable")
     cells = shapely.multipolygons(parts[order], indices=part_cell[order])
     hit_cell, hit_unit = proximity.tree.query(cells, predicate="dwithin", distance=proximity.join_m)
-    keep = np.asarray(members, dtype=bool)[hit_unit]
+    in_member = np.zeros(len(proximity.geoms), dtype=bool)
+    in_member[member] = True
+    keep = in_member[hit_unit]
     rank = np.full(len(proximity.geoms), -1, dtype=np.int64)
     rank[member] = np.arange(len(member))
     linked = sparse.coo_array(
@@ -254,14 +326,7 @@ def proximity_zones(
         shape=(n_cells, n_cells),
     )
     n_zones, cell_zone = csgraph.connected_components(linked, directed=False)
-    zone = cell_zone[cell_of]
-    # Number the zones in the order of their first member, as a connected-components labelling
-    # of the units themselves would: ties elsewhere are then broken by unit order.
-    first = np.full(n_zones, len(member))
-    np.minimum.at(first, zone, np.arange(len(member)))
-    rank = np.empty(n_zones, dtype=np.intp)
-    rank[np.argsort(first, kind="stable")] = np.arange(n_zones)
-    return int(n_zones), rank[zone]
+    return int(n_zones), cell_zone[cell_of]
 
 
 def overloaded_facilities(

@@ -123,3 +123,25 @@ def test_catchment_polygons_are_built_once_on_first_use(tiny_town, monkeypatch) 
     )
     assert without.service("school").catchments is None
     assert calls == [["F1"]]
+
+
+def test_radius_circles_are_built_on_first_use(tiny_town, monkeypatch) -> None:
+    from planner import analysis as engine
+    from planner.catchments import radius_circles as real
+
+    calls: list[float] = []
+
+    def counted(facilities, *, radius_m):
+        calls.append(radius_m)
+        return real(facilities, radius_m=radius_m)
+
+    monkeypatch.setattr("planner.analysis.radius_circles", counted)
+    norms = load_norms()
+    result = engine.analyze_town(tiny_town, norms, services=["school", "kindergarten"])
+    assert calls == []  # nothing drawn yet, nothing built
+    school = result.service("school")
+    circles = school.radius_circles
+    assert calls == [norms.services["school"].radius_m]
+    assert circles is not None
+    assert circles["facility_id"].tolist() == ["F1"]
+    assert school.radius_circles is circles  # kept, not rebuilt

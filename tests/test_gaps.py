@@ -32,6 +32,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from planner.gaps import (
+    PAIR_LIMIT,
     ZONE_COLUMNS,
     gap_zones,
     overloaded_facilities,
@@ -180,10 +181,11 @@ def test_zones_join_within_the_distance(world) -> None:
     assert len(zone) == 2
 
 
-def test_a_chain_joins_through_a_member_and_breaks_without_it() -> None:
+@pytest.mark.parametrize("max_pairs", [0, PAIR_LIMIT])
+def test_a_chain_joins_through_a_member_and_breaks_without_it(max_pairs: int) -> None:
     # Blocks every 140 m (120 m apart edge to edge): a chain, whatever the cells.
     geoms = np.array([shapely.box(x, 0, x + 20, 20) for x in range(0, 1400, 140)])
-    proximity = unit_proximity(geoms, join_m=150.0)
+    proximity = unit_proximity(geoms, join_m=150.0, max_pairs=max_pairs)
     assert proximity_zones(proximity, np.ones(10, dtype=bool))[0] == 1
     members = np.ones(10, dtype=bool)
     members[5] = False
@@ -192,10 +194,31 @@ def test_a_chain_joins_through_a_member_and_breaks_without_it() -> None:
     assert _same_partition(zone, np.array([0] * 5 + [1] * 4))
 
 
-def test_a_distance_of_exactly_join_m_joins() -> None:
+@pytest.mark.parametrize("max_pairs", [0, PAIR_LIMIT])
+def test_a_distance_of_exactly_join_m_joins(max_pairs: int) -> None:
     geoms = np.array([shapely.box(0, 0, 10, 10), shapely.box(160, 0, 170, 10)])  # 150 m apart
-    assert proximity_zones(unit_proximity(geoms, join_m=150.0), np.ones(2, dtype=bool))[0] == 1
-    assert proximity_zones(unit_proximity(geoms, join_m=149.9), np.ones(2, dtype=bool))[0] == 2
+    both = np.ones(2, dtype=bool)
+    assert proximity_zones(unit_proximity(geoms, join_m=150.0, max_pairs=max_pairs), both)[0] == 1
+    assert proximity_zones(unit_proximity(geoms, join_m=149.9, max_pairs=max_pairs), both)[0] == 2
+
+
+def test_pairs_are_listed_for_sparse_blocks_and_not_for_dense_ones() -> None:
+    # 40 x 40 blocks 300 m apart: each near itself only. The same blocks 5 m apart: every block
+    # within 150 m of hundreds of others — too many pairs to list, so cells it is.
+    sparse_geoms = np.array(
+        [
+            shapely.box(x, y, x + 4, y + 4)
+            for x in range(0, 12000, 300)
+            for y in range(0, 12000, 300)
+        ]
+    )
+    dense_geoms = np.array(
+        [shapely.box(x, y, x + 4, y + 4) for x in range(0, 200, 5) for y in range(0, 200, 5)]
+    )
+    proximity = unit_proximity(sparse_geoms, join_m=150.0, max_pairs=10_000)
+    assert proximity.pairs is not None
+    assert len(proximity.pairs[0]) == len(sparse_geoms)  # self-pairs only
+    assert unit_proximity(dense_geoms, join_m=150.0, max_pairs=10_000).pairs is None
 
 
 def _all_pairs_zones(geoms: np.ndarray, members: np.ndarray, join_m: float) -> np.ndarray:
@@ -215,14 +238,21 @@ def _all_pairs_zones(geoms: np.ndarray, members: np.ndarray, join_m: float) -> n
     ),
     chosen=st.lists(st.booleans(), min_size=40, max_size=40),
     join_m=st.sampled_from([50.0, 150.0, 300.0]),
+    max_pairs=st.sampled_from([0, 10**9]),
 )
 def test_zones_equal_the_connected_components_of_all_pairs(
-    boxes: list[tuple[float, float, float, float]], chosen: list[bool], join_m: float
+    boxes: list[tuple[float, float, float, float]],
+    chosen: list[bool],
+    join_m: float,
+    max_pairs: int,
 ) -> None:
-    # Long thin blocks too (up to 400 m): a block reaches far beyond its own cell.
+    # Long thin blocks too (up to 400 m): a block reaches far beyond its own cell. Both ways
+    # are checked: through grid cells (max_pairs 0) and through the pairs listed once.
     geoms = np.array([shapely.box(x, y, x + w, y + h) for x, y, w, h in boxes])
     members = np.array(chosen[: len(geoms)])
-    n_zones, zone = proximity_zones(unit_proximity(geoms, join_m=join_m), members)
+    proximity = unit_proximity(geoms, join_m=join_m, max_pairs=max_pairs)
+    assert (proximity.pairs is None) == (max_pairs == 0)
+    n_zones, zone = proximity_zones(proximity, members)
     expected = _all_pairs_zones(geoms, members, join_m)
     assert n_zones == len(set(expected.tolist()))
     assert _same_partition(zone, expected)
