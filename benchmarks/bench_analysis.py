@@ -155,6 +155,7 @@ def machine() -> dict[str, str]:
         "pandas": pd.__version__,
         "networkx": nx.__version__,
         "os": platform.platform(),
+        "load average at start (1/5/15 min)": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
 
 
@@ -641,6 +642,7 @@ def report(
 def run(quick: bool, scales: tuple[int, ...]) -> str:
     """Run every benchmark and return the report."""
     info = machine()
+    start = time.perf_counter()
     print("Gusev: cold, warm, scenario, catchments ...", file=sys.stderr)
     gusev = bench_gusev(quick)
     scaling = []
@@ -658,6 +660,8 @@ def run(quick: bool, scales: tuple[int, ...]) -> str:
         name = "Gusev" if n == 1 else f"{n}x Gusev"
         per_home = n == 1 or (n == 5 and not quick)
         comparisons.append(compare(name, town, norms, repeats=5, per_home=per_home))
+    info["load average at end (1/5/15 min)"] = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    info["benchmark duration"] = fmt_s(time.perf_counter() - start)
     return report(info, gusev, scaling, comparisons, quick=quick)
 
 

@@ -23,6 +23,8 @@ from planner.presentation.programme import (
     programme_lines,
     programme_summary_table,
     programme_venue_table,
+    seats_text,
+    venue_state,
 )
 from planner.presentation.proposals import proposal_table
 from planner.presentation.words import (
@@ -91,7 +93,7 @@ def test_tables_and_report_in_russian_have_no_english():
         for header in table.columns:
             assert CYRILLIC.search(str(header)), header
     venues = programme_venue_table(result, town, NORMS, "ru")
-    assert list(venues["Простаивает"]) == ["работает", "простаивает: событий нет"]
+    assert list(venues["Состояние"]) == ["работает", "простаивает: событий нет"]
     lines = programme_lines(result, town, NORMS, "ru", pace="взрослый шаг")
     text = "\n".join(lines)
     assert lines[0] == "Культурная программа, февраль 2027"
@@ -124,3 +126,28 @@ def test_proposal_table_shows_the_contact_only_when_the_frame_has_it():
     full = proposal_table(proposal_frame([proposal], with_contact=True), None, NORMS, "ru")
     assert list(full["Контакт"]) == ["tel 1"]
     assert list(full["Что просят"]) == ["Детский сад"]
+
+
+@pytest.mark.parametrize(
+    ("idle", "events", "en", "ru"),
+    [
+        (False, 3, "active", "работает"),
+        (True, 0, "idle: no events this month", "простаивает: событий нет"),
+        # A sports hall without events is not "active", nor an idle cultural venue.
+        (
+            False,
+            0,
+            "no events this month (not a cultural venue)",
+            "событий нет (не учреждение культуры)",
+        ),
+    ],
+)
+def test_venue_state_in_words(idle: bool, events: int, en: str, ru: str) -> None:
+    assert venue_state(idle, events, "en") == en
+    assert venue_state(idle, events, "ru") == ru
+
+
+def test_seats_of_events_of_unknown_size_are_not_shown_as_zero() -> None:
+    assert seats_text(120, 0, "en") == "120"
+    assert seats_text(0, 14, "en") == "0 + 14 events of unknown size"
+    assert seats_text(1330, 2, "ru") == "1\u00a0330 + 2 событий без данных о местах"

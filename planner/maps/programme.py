@@ -32,6 +32,7 @@ from planner.maps.elements import Attribution, Legend, Swatch, legend_html
 from planner.maps.style import COORDINATE_DECIMALS, escape_text, map_text
 from planner.model import Town
 from planner.norms import NormSet
+from planner.presentation.programme import venue_state
 from planner.presentation.words import (
     Lang,
     audience_label,
@@ -299,7 +300,7 @@ def _venue_popup(row: Mapping[str, Any], names: Mapping[str, str], labels: Lang)
                 fmt_number(row["unknown_capacity"], labels),
             )
         )
-    state = t("programme.idle.yes" if row["idle"] else "programme.idle.no", labels)
+    state = venue_state(bool(row["idle"]), int(row["events"]), labels)
     fields.append((t("programme.col.idle", labels), state))
     cells = "".join(
         f'<tr><th class="planner-popup-key">{escape_text(k)}</th><td>{escape_text(v)}</td></tr>'

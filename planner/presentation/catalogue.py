@@ -890,11 +890,19 @@ _PROGRAMME: dict[str, tuple[str, str]] = {
     "col.seats": ("Seats", "Мест"),
     "col.unknown_capacity": ("Events of unknown capacity", "Событий без данных о местах"),
     "col.residents_within": ("Residents within {minutes} min", "Жителей в пределах {minutes} мин"),
-    "col.idle": ("Idle", "Простаивает"),
+    "col.idle": ("State", "Состояние"),
     "col.district": ("District", "Район"),
     "col.events_in_reach": ("Events in reach", "Событий в доступности"),
     "idle.yes": ("idle: no events this month", "простаивает: событий нет"),
     "idle.no": ("active", "работает"),
+    "idle.other": (
+        "no events this month (not a cultural venue)",
+        "событий нет (не учреждение культуры)",
+    ),
+    "seats_unknown": (
+        "{seats} + {events} events of unknown size",
+        "{seats} + {events} событий без данных о местах",
+    ),
     "summary_heading": (
         "What residents can walk to in {month} ({pace}):",
         "Что жители могут посетить пешком, {month} ({pace}):",

@@ -69,9 +69,32 @@ def programme_venue_table(
         header = t("programme.col.residents_within", lang, minutes=fmt_number(minutes, lang))
         columns[header] = v[f"residents_within_{minutes:g}min"].to_numpy()
     columns[t("programme.col.idle", lang)] = [
-        t("programme.idle.yes" if idle else "programme.idle.no", lang) for idle in v["idle"]
+        venue_state(idle, events, lang) for idle, events in zip(v["idle"], v["events"], strict=True)
     ]
     return pd.DataFrame(columns)
+
+
+def venue_state(idle: bool, events: int, lang: Lang) -> str:
+    """Return a venue's state in words.
+
+    Active (events this month), idle (a cultural venue with none), or no events at a venue that
+    is not a cultural one (a sports hall that hosts a festival some other month).
+    """
+    if idle:
+        return t("programme.idle.yes", lang)
+    return t("programme.idle.no" if events else "programme.idle.other", lang)
+
+
+def seats_text(seats: float, unknown_events: int, lang: Lang) -> str:
+    """Return the seats of a venue's events, saying how many events have no known size."""
+    if not unknown_events:
+        return fmt_number(seats, lang)
+    return t(
+        "programme.seats_unknown",
+        lang,
+        seats=fmt_number(seats, lang),
+        events=fmt_number(unknown_events, lang),
+    )
 
 
 def programme_district_table(
@@ -164,11 +187,17 @@ def programme_lines(
             names.get(f, f),
             service_label(norms, sv, lang),
             fmt_number(e, lang),
-            fmt_number(seats, lang),
-            t("programme.idle.yes" if idle else "programme.idle.no", lang),
+            seats_text(seats, unknown, lang),
+            venue_state(idle, e, lang),
         ]
-        for f, sv, e, seats, idle in zip(
-            v["facility_id"], v["service"], v["events"], v["seats"], v["idle"], strict=True
+        for f, sv, e, seats, unknown, idle in zip(
+            v["facility_id"],
+            v["service"],
+            v["events"],
+            v["seats"],
+            v["unknown_capacity"],
+            v["idle"],
+            strict=True,
         )
     ]
     venue_headers = [
