@@ -59,6 +59,44 @@ def test_programme_writes_tables_that_match_the_engine(tmp_path, capsys):
     assert (tmp_path / "programme.gpkg").is_file()
 
 
+def test_programme_workbook_manifest_and_stamp(tmp_path, monkeypatch, capsys):
+    import openpyxl
+    import pyogrio
+
+    from planner.exports.programme import PROGRAMME_FILES
+    from planner.fileio import read_manifest
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764633600")  # 2025-12-02
+    out = tmp_path / "out"
+    args = ["programme", str(GUSEV), "--out", str(out), "--lang", "ru"]
+    assert main([*args, "--month", "2026-12"]) == 0
+    assert main([*args, "--month", "2026-10"]) == 0  # a second run replaces the whole set
+    capsys.readouterr()
+    assert sorted(p.name for p in out.iterdir()) == sorted([*PROGRAMME_FILES, "manifest.json"])
+    manifest = read_manifest(out)
+    assert manifest is not None
+    assert manifest["command"] == "programme"
+    assert manifest["options"]["month"] == "2026-10"
+    units = pd.read_csv(out / "programme_units.csv", encoding="utf-8-sig")
+    assert set(units["month"]) == {"2026-10"}
+    book = openpyxl.load_workbook(out / "programme.xlsx")
+    assert book.sheetnames == ["Город", "Районы", "Площадки", "Воспроизводимость"]
+    venues = book["Площадки"]
+    headers = [c.value for c in venues[1]]
+    assert headers[:3] == ["Площадка", "Услуга", "Событий"]
+    assert venues.freeze_panes == "A2"
+    summary = book["Город"]
+    share_col = [c.value for c in summary[1]].index("Доля с событиями") + 1
+    share = summary.cell(row=2, column=share_col)
+    assert 0 <= share.value <= 1
+    assert share.number_format == "0.0%"
+    stamp = {row[0].value: row[1].value for row in book["Воспроизводимость"].iter_rows(min_row=2)}
+    assert stamp["date"] == "2025-12-02"
+    assert len(stamp["town_data_sha256"]) == 64
+    table = pyogrio.read_dataframe(out / "programme.gpkg", layer="export_stamp")
+    assert dict(zip(table["key"], table["value"], strict=True))["date"] == "2025-12-02"
+
+
 def test_programme_refuses_a_bad_month_with_one_line(capsys):
     assert main(["programme", str(GUSEV), "--month", "October"]) == 2
     assert "YYYY-MM" in one_error_line(capsys.readouterr().err)

@@ -14,6 +14,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from planner.cli.guard import output_path
 from planner.errors import DataValidationError, PlannerError
 from planner.paths import default_town_dir
 from planner.presentation.catalogue import LANGUAGES
@@ -44,7 +45,12 @@ def add_programme_parser(commands: argparse._SubParsersAction) -> None:  # type:
         default=None,
         help="YYYY-MM (default: this month in the town's time zone)",
     )
-    parser.add_argument("--out", type=Path, default=None, help="write programme.gpkg and CSV here")
+    parser.add_argument(
+        "--out",
+        type=output_path,
+        default=None,
+        help="write programme.gpkg, CSV tables and programme.xlsx (in --lang) here",
+    )
     parser.add_argument(
         "--minutes",
         default="15,30",
@@ -104,9 +110,32 @@ def _run(args: argparse.Namespace) -> int:
     )
     written: list[Path] = []
     if args.out is not None:
-        from planner.exports.programme import export_programme
+        from planner.exports.programme import PROGRAMME_FILES, export_programme
+        from planner.exports.stamp import town_stamp
+        from planner.fileio import atomic_folder
+        from planner.stamp import run_manifest
 
-        written = export_programme(result, town, args.out)
+        speed = norms.walk_speed_for(pace)
+        manifest = run_manifest(
+            "programme",
+            {
+                "month": month,
+                "minutes": list(minutes),
+                "walk_speed_m_min": speed,
+                "elderly": bool(args.elderly),
+                "include_planned": bool(args.include_planned),
+                "lang": args.lang,
+            },
+            town_folder=town.folder,
+            norms=norms,
+        )
+        stamp = town_stamp(
+            town, norms, walk_speed_m_min=speed, include_planned=args.include_planned
+        )
+        # The whole set is staged and swapped in at once: a reader never sees two runs mixed.
+        with atomic_folder(args.out, manifest=manifest, expected=PROGRAMME_FILES) as stage:
+            staged = export_programme(result, town, stage, norms=norms, lang=args.lang, stamp=stamp)
+        written = [args.out / path.name for path in staged]
     if args.json:
         print(json.dumps(result.summary.to_dict(orient="records"), ensure_ascii=False, indent=2))
         return 0

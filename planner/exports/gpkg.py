@@ -20,7 +20,7 @@ from planner.analysis import TownAnalysis
 from planner.exports.data import geopackage_layers, write_geopackage_layers
 from planner.exports.stamp import ExportStamp, stamp_rows
 
-__all__ = ["STAMP_TABLE", "write_gpkg"]
+__all__ = ["STAMP_TABLE", "gdal_date", "write_gpkg"]
 
 STAMP_TABLE = "export_stamp"
 """The GeoPackage attribute table holding the stamp."""
@@ -39,14 +39,14 @@ def write_gpkg(analysis: TownAnalysis, stamp: ExportStamp, path: Path) -> None:
         A path that does not exist yet, ending in ``.gpkg``.
     """
     layers = geopackage_layers(analysis)
-    with _gdal_date(stamp):
+    with gdal_date(stamp):
         write_geopackage_layers(layers, path)
         table = pd.DataFrame(stamp_rows(stamp), columns=["key", "value"])
         pyogrio.write_dataframe(table, path, layer=STAMP_TABLE, driver="GPKG")
 
 
 @contextlib.contextmanager
-def _gdal_date(stamp: ExportStamp) -> Iterator[None]:
+def gdal_date(stamp: ExportStamp) -> Iterator[None]:
     """Make GDAL write the stamp's date (midnight UTC) instead of the clock time."""
     key = "OGR_CURRENT_DATE"
     before = pyogrio.get_gdal_config_option(key)

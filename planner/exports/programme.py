@@ -1,11 +1,14 @@
-"""The programme access as a GeoPackage and CSV tables, and proposals as CSV or GeoJSON.
+"""The programme access as a GeoPackage, CSV tables and a workbook.
 
 ``programme.gpkg`` (analysis CRS, recorded in the file): ``units`` (blocks with their figures,
-one row per unit × audience × walking time), ``venues`` (points), ``deserts`` (zones) and the
-``boundary``. CSV (UTF-8 with a byte-order mark, lon/lat in EPSG:4326): ``programme_units.csv``,
+one row per unit × audience × walking time), ``venues`` (points), ``deserts`` (zones), the
+``boundary`` and the reproducibility stamp (``export_stamp``, as in ``analysis.gpkg``). CSV
+(UTF-8 with a byte-order mark, lon/lat in EPSG:4326): ``programme_units.csv``,
 ``programme_venues.csv``, ``programme_districts.csv``, ``programme_summary.csv``,
-``programme_occurrences.csv`` (every occurrence of the month, with the event's title and
-provenance). Everything is written atomically.
+``programme_deserts.csv``, ``programme_occurrences.csv`` (every occurrence of the month, with the
+event's title and provenance). ``programme.xlsx``: the town's figures, the districts and the
+venues with headers in the report's language, and the stamp. Every file is written atomically;
+``planner programme --out`` swaps the whole set in at once.
 """
 
 from __future__ import annotations
@@ -14,16 +17,45 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 
 from planner.exports.data import _flat_lists, _for_gpkg, _with_lonlat, write_csv
+from planner.exports.gpkg import STAMP_TABLE, gdal_date
+from planner.exports.stamp import ExportStamp, stamp_rows
+from planner.exports.workbook import stamp_sheet, write_sheets
 from planner.fileio import write_atomic
 from planner.model import Town
+from planner.norms import NormSet
+from planner.presentation.programme import (
+    programme_district_table,
+    programme_summary_table,
+    programme_venue_table,
+)
+from planner.presentation.words import Lang, month_label, t
 from planner.programme.access import ProgrammeAccess
 
-__all__ = ["PROGRAMME_LAYERS", "export_programme", "programme_tables"]
+__all__ = [
+    "PROGRAMME_FILES",
+    "PROGRAMME_LAYERS",
+    "export_programme",
+    "programme_tables",
+    "programme_workbook",
+]
 
 PROGRAMME_LAYERS: tuple[str, ...] = ("units", "venues", "deserts", "boundary")
-"""Layers of ``programme.gpkg``."""
+"""Layers of ``programme.gpkg`` (beside the ``export_stamp`` table)."""
+
+PROGRAMME_FILES: tuple[str, ...] = (
+    "programme.gpkg",
+    "programme_units.csv",
+    "programme_venues.csv",
+    "programme_districts.csv",
+    "programme_summary.csv",
+    "programme_deserts.csv",
+    "programme_occurrences.csv",
+    "programme.xlsx",
+)
+"""Every file ``export_programme`` writes."""
 
 
 def programme_tables(result: ProgrammeAccess, town: Town) -> dict[str, pd.DataFrame]:
@@ -45,13 +77,50 @@ def programme_tables(result: ProgrammeAccess, town: Town) -> dict[str, pd.DataFr
     }
 
 
-def export_programme(result: ProgrammeAccess, town: Town, folder: Path) -> list[Path]:
-    """Write ``programme.gpkg`` and the CSV tables into ``folder`` (created when missing).
+def programme_workbook(
+    result: ProgrammeAccess, town: Town, norms: NormSet, lang: Lang, stamp: ExportStamp
+) -> list[tuple[str, pd.DataFrame]]:
+    """Return the sheets of ``programme.xlsx`` as (title, table).
+
+    The town's figures per audience and walking time, the districts (everyone), the venues and
+    the stamp.
+    """
+    return [
+        (t("programme.xlsx.summary", lang), programme_summary_table(result, lang)),
+        (t("programme.xlsx.districts", lang), programme_district_table(result, town, lang)),
+        (t("programme.xlsx.venues", lang), programme_venue_table(result, town, norms, lang)),
+        stamp_sheet(stamp, lang),
+    ]
+
+
+def export_programme(
+    result: ProgrammeAccess,
+    town: Town,
+    folder: Path,
+    *,
+    norms: NormSet,
+    lang: Lang,
+    stamp: ExportStamp,
+) -> list[Path]:
+    """Write ``PROGRAMME_FILES`` into ``folder`` (created when missing).
+
+    Parameters
+    ----------
+    result, town
+        The programme access and its town.
+    folder
+        Where to write (``planner programme`` passes the staging folder of the whole set).
+    norms
+        The norm set (service names of the venues).
+    lang
+        Language of the workbook's headers and words.
+    stamp
+        The reproducibility stamp (``planner.exports.stamp.town_stamp``).
 
     Returns
     -------
     list of Path
-        The files written.
+        The files written, in ``PROGRAMME_FILES`` order.
     """
     folder.mkdir(parents=True, exist_ok=True)
     blocks = town.residential[["id", "geometry"]].rename(columns={"id": "unit_id"})
@@ -66,13 +135,32 @@ def export_programme(result: ProgrammeAccess, town: Town, folder: Path) -> list[
     }
 
     def write(tmp: Path) -> None:
-        for name, frame in layers.items():
-            if len(frame):
-                _for_gpkg(frame).to_file(tmp, layer=name, driver="GPKG")
+        with gdal_date(stamp):
+            for name, frame in layers.items():
+                if len(frame):
+                    _for_gpkg(frame).to_file(tmp, layer=name, driver="GPKG")
+            stamp_table = pd.DataFrame(stamp_rows(stamp), columns=["key", "value"])
+            pyogrio.write_dataframe(stamp_table, tmp, layer=STAMP_TABLE, driver="GPKG")
 
     written = [write_atomic(folder / "programme.gpkg", write)]
     for name, table in programme_tables(result, town).items():
         written.append(write_csv(table, folder / f"{name}.csv"))
+    sheets = programme_workbook(result, town, norms, lang, stamp)
+    share_headers = {t("programme.col.share_with_events", lang)}
+    decimal_headers = {t(f"programme.col.{c}", lang) for c in ("events_mean", "seats_per_resident")}
+    written.append(
+        write_atomic(
+            folder / "programme.xlsx",
+            lambda tmp: write_sheets(
+                sheets,
+                tmp,
+                title=t("programme.title", lang, month=month_label(result.month, lang)),
+                date=stamp.date,
+                share_headers=share_headers,
+                decimal_headers=decimal_headers,
+            ),
+        )
+    )
     return written
 
 

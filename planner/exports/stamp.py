@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from planner import __version__
 from planner.analysis import TownAnalysis
 from planner.errors import PlannerError
+from planner.model import Town
+from planner.norms import NormSet
 from planner.presentation.words import Lang, fmt_number, pick, t
 from planner.scenarios.edits import Scenario
 from planner.scenarios.fingerprint import town_data_hash
@@ -35,6 +37,7 @@ __all__ = [
     "stamp_line",
     "stamp_lines",
     "stamp_rows",
+    "town_stamp",
 ]
 
 HASH_SHOWN_CHARS = 12
@@ -137,8 +140,30 @@ def make_stamp(
     scenario
         The scenario applied, if the analysis is of a scenario (its name and hash are stamped).
     """
-    town = analysis.town
-    norms = analysis.norms
+    return town_stamp(
+        analysis.town,
+        analysis.norms,
+        walk_speed_m_min=analysis.walk_speed_m_min,
+        include_planned=analysis.include_planned,
+        date=date,
+        scenario=scenario,
+    )
+
+
+def town_stamp(
+    town: Town,
+    norms: NormSet,
+    *,
+    walk_speed_m_min: float,
+    include_planned: bool,
+    date: dt.date | None = None,
+    scenario: Scenario | None = None,
+) -> ExportStamp:
+    """Return the stamp of an export of ``town`` computed without a ``TownAnalysis``.
+
+    The programme access, for one; the parameters are those of ``make_stamp`` and the pace and
+    "planned counted" choice the figures were computed with.
+    """
     return ExportStamp(
         tool_version=__version__,
         town=town.meta.name,
@@ -147,8 +172,8 @@ def make_stamp(
         norm_set=norms.key,
         norm_title=norms.title,
         norm_title_ru=norms.title_ru,
-        walk_speed_m_min=float(analysis.walk_speed_m_min),
-        include_planned=bool(analysis.include_planned),
+        walk_speed_m_min=float(walk_speed_m_min),
+        include_planned=bool(include_planned),
         date=export_date(date),
         scenario=None if scenario is None else scenario.name,
         scenario_hash=None if scenario is None else scenario_hash(scenario),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +38,7 @@ from planner.presentation.tables import (
 )
 from planner.presentation.words import Lang, service_label, t
 
-__all__ = ["SHARE_COLUMNS", "workbook_tables", "write_xlsx"]
+__all__ = ["SHARE_COLUMNS", "stamp_sheet", "workbook_tables", "write_sheets", "write_xlsx"]
 
 SHARE_COLUMNS: tuple[str, ...] = (
     "col.covered_network",
@@ -89,13 +89,7 @@ def workbook_tables(
         (t("xlsx.required", lang), required.reset_index(drop=True)),
         (t("xlsx.provenance", lang), provenance_table(analysis.town, lang)),
         (t("xlsx.norms", lang), norms_table(analysis.norms, lang)),
-        (
-            t("export.stamp_title", lang),
-            pd.DataFrame(
-                [*stamp_lines(stamp, lang), *stamp_rows(stamp)],
-                columns=[t("col.what", lang), t("col.value", lang)],
-            ),
-        ),
+        stamp_sheet(stamp, lang),
     ]
 
 
@@ -107,17 +101,58 @@ def write_xlsx(
     path: Path,
 ) -> None:
     """Write the workbook to ``path`` (a staging path of an atomic write)."""
-    sheets = workbook_tables(analysis, service, lang, stamp)
     share_headers = {t(key, lang) for key in SHARE_COLUMNS}
-    decimal_headers = {t(key, lang) for key in DECIMAL_COLUMNS}
     if service is None:
         # The district sheet of all services is a matrix of shares, one column per service.
         share_headers |= {service_label(analysis.norms, k, lang) for k in analysis.services}
-    created = dt.datetime.combine(stamp.date, dt.time())
-    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True, "nan_inf_to_errors": False})
-    workbook.set_properties(
-        {"title": t("xlsx.title", lang), "creator": "Gusev Planner", "created": created}
+    write_sheets(
+        workbook_tables(analysis, service, lang, stamp),
+        path,
+        title=t("xlsx.title", lang),
+        date=stamp.date,
+        share_headers=share_headers,
+        decimal_headers={t(key, lang) for key in DECIMAL_COLUMNS},
     )
+
+
+def stamp_sheet(stamp: ExportStamp, lang: Lang) -> tuple[str, pd.DataFrame]:
+    """Return the stamp as the last sheet of a workbook: (title, table)."""
+    return (
+        t("export.stamp_title", lang),
+        pd.DataFrame(
+            [*stamp_lines(stamp, lang), *stamp_rows(stamp)],
+            columns=[t("col.what", lang), t("col.value", lang)],
+        ),
+    )
+
+
+def write_sheets(
+    sheets: Sequence[tuple[str, pd.DataFrame]],
+    path: Path,
+    *,
+    title: str,
+    date: dt.date,
+    share_headers: Collection[str] = (),
+    decimal_headers: Collection[str] = (),
+) -> None:
+    """Write tables as the sheets of one workbook, formatted alike.
+
+    Parameters
+    ----------
+    sheets
+        (sheet title, table) in order; titles are made valid and unique sheet names.
+    path
+        Where to write (a staging path of an atomic write).
+    title
+        The document's title (its properties).
+    date
+        The document's creation date (the stamp's), so equal inputs give equal bytes.
+    share_headers, decimal_headers
+        Headers of columns shown as percentages, and with one decimal.
+    """
+    created = dt.datetime.combine(date, dt.time())
+    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True, "nan_inf_to_errors": False})
+    workbook.set_properties({"title": title, "creator": "Gusev Planner", "created": created})
     formats = {
         "header": workbook.add_format(
             {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8E4DA", "border": 1}
@@ -128,15 +163,13 @@ def write_xlsx(
         "amount": workbook.add_format({"num_format": "#,##0.0"}),
         "text": workbook.add_format({"text_wrap": False}),
     }
+    shares, decimals = set(share_headers), set(decimal_headers)
     used: set[str] = set()
-    for title, table in sheets:
-        name = sheet_name(title, used)
+    for sheet_title, table in sheets:
+        name = sheet_name(sheet_title, used)
         used.add(name)
         sheet = workbook.add_worksheet(name)
-        kinds = [
-            _kind(table[column], str(column), share_headers, decimal_headers)
-            for column in table.columns
-        ]
+        kinds = [_kind(table[column], str(column), shares, decimals) for column in table.columns]
         _write_sheet(sheet, table, kinds, formats)
     workbook.close()
 

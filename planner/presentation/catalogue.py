@@ -893,6 +893,9 @@ _PROGRAMME: dict[str, tuple[str, str]] = {
     "col.idle": ("State", "Состояние"),
     "col.district": ("District", "Район"),
     "col.events_in_reach": ("Events in reach", "Событий в доступности"),
+    "xlsx.summary": ("Town", "Город"),
+    "xlsx.districts": ("Districts", "Районы"),
+    "xlsx.venues": ("Venues", "Площадки"),
     "idle.yes": ("idle: no events this month", "простаивает: событий нет"),
     "idle.no": ("active", "работает"),
     "idle.other": (
