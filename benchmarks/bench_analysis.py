@@ -282,7 +282,9 @@ def bench_gusev(quick: bool) -> dict[str, Any]:
     norms = load_norms(town.meta.default_norms)
     graph = build_walk_graph(town.streets)
     analyze_town(town, norms, graph=graph)  # warm-up: imports, caches
+    cpu_start = time.process_time()
     warm, result = timed(lambda: analyze_town(town, norms, graph=graph), WARM_REPEATS)
+    warm_cpu = (time.process_time() - cpu_start) / WARM_REPEATS
     with stage_timers() as stages:
         analyze_town(town, norms, graph=graph)
     variants = scenario_towns(town, 11)
@@ -304,6 +306,7 @@ def bench_gusev(quick: bool) -> dict[str, Any]:
     return {
         "cold": cold,
         "warm": warm,
+        "warm_cpu": warm_cpu,
         "warm_stages": stages,
         "scenario": scen,
         "catchments_one": one_catchment,
@@ -328,6 +331,7 @@ def worker_scale(n_copies: int, repeats: int) -> dict[str, Any]:
     runs = []
     for _ in range(repeats):
         start = time.perf_counter()
+        cpu_start = time.process_time()
         graph = build_walk_graph(town.streets)
         graph_s = time.perf_counter() - start
         with stage_timers() as stages:
@@ -337,6 +341,7 @@ def worker_scale(n_copies: int, repeats: int) -> dict[str, Any]:
         row = {"graph": graph_s, **stages}
         row["other"] = analysis_s - sum(stages.values())
         row["total"] = graph_s + analysis_s
+        row["cpu"] = time.process_time() - cpu_start
         runs.append(row)
     start = time.perf_counter()
     for service in result.services.values():
@@ -446,6 +451,9 @@ def compare(
         "multi_same_reach": bool(np.array_equal(np.isfinite(multi_m), np.isfinite(planner_m))),
         "per_home": None,
     }
+    # Like with like, or the comparison means nothing: the same distances, the same reach.
+    assert result["multi_max_diff_m"] < 1e-6, result["multi_max_diff_m"]
+    assert result["multi_same_reach"]
     if per_home:
         home_times, home_m = timed(lambda: nx_per_home(graph, homes, sources), 1)
         result["per_home"] = home_times
@@ -455,6 +463,8 @@ def compare(
         result["home_same_reach"] = bool(
             np.array_equal(np.isfinite(home_m), np.isfinite(planner_m))
         )
+        assert result["home_max_diff_m"] < 1e-6, result["home_max_diff_m"]
+        assert result["home_same_reach"]
     return result
 
 
@@ -501,7 +511,7 @@ def report(
         (
             f"Gusev warm full analysis, median ≤ {fmt_s(TARGET_WARM_S)}",
             PREVIOUS["warm"],
-            f"{fmt_med(warm)} of {len(warm)}",
+            f"{fmt_med(warm)} of {len(warm)}; CPU {fmt_s(gusev['warm_cpu'])} a run",
             warm_med <= TARGET_WARM_S,
         )
     ]
@@ -511,7 +521,9 @@ def report(
             (
                 f"20x town (graph + full analysis), median ≤ {fmt_s(TARGET_20X_S)}",
                 PREVIOUS["20x"],
-                f"{fmt_med(totals)} of {len(totals)} ({big['residents']:,} residents)",
+                f"{fmt_med(totals)} of {len(totals)}; CPU "
+                f"{fmt_s(statistics.median(r['cpu'] for r in big['runs']))} "
+                f"({big['residents']:,} residents)",
                 statistics.median(totals) <= TARGET_20X_S,
             )
         )
@@ -521,7 +533,9 @@ def report(
         '"Full analysis" is `analyze_town`: attachment, coverage, provision (exact LP), '
         "2SFCA/E2SFCA and gaps for every walking service. Catchment polygons are no longer part "
         "of it: `ServiceResult.catchments` builds them when a map or an export first asks for "
-        "them (timed below); the previous figures included them.",
+        "them (timed below); the previous figures included them. CPU is the process's own "
+        "CPU time per run (mean, resp. median): on this shared machine wall times grow with "
+        "the load average (above), CPU times far less.",
     ]
     parts = cold["parts"]
     lines += [

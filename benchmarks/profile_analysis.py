@@ -35,7 +35,7 @@ def profile(n_copies: int, *, top: int, sort: str) -> str:
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.enable()
-    analyze_town(town, norms, graph=graph)
+    analyze_town(town, norms, graph=graph, with_catchments=False)
     profiler.disable()
     elapsed = time.perf_counter() - start
     out = io.StringIO()
