@@ -96,8 +96,8 @@ def test_gusev_smoke_overview_and_map():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Population"] == "28,600"
     assert metrics["Facilities"] == "40"
-    # The default service is the kindergarten: its card shows the places short.
-    assert "Places short" in metrics
+    # The default service is the kindergarten: its card shows the places short, in places.
+    assert "Shortfall, places" in metrics
     _goto(at, "map")
     args = _map_args(at)
     assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
@@ -172,7 +172,7 @@ def test_language_switch_translates_every_page(tiny_dir: Path):
         assert "Крошечный" in at.title[0].value
         # No raw i18n key and none of the English page words on a Russian page.
         assert not re.search(r"\b(page|col|side|map|ov|gaps|fac|src|ex|status)\.[a-z_]+", joined)
-        for english in ("Residents", "Service", "District", "Places short", "Provenance"):
+        for english in ("Residents", "Service", "District", "Shortfall", "Provenance"):
             assert english not in texts, (page, english)
     at.selectbox(key="service").set_value("__all__").run()
     _goto(at, "facilities")

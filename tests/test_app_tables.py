@@ -50,7 +50,7 @@ def test_scorecard_shows_the_figures_of_the_summary(analysis):
         assert table.loc[key, "Residents"] == row["residents"]
         if math.isfinite(row["provision_ratio"]):
             assert table.loc[key, "Provision"] == pytest.approx(row["provision_ratio"])
-            assert table.loc[key, "Places short"] == pytest.approx(row["unmet_places"])
+            assert table.loc[key, "Shortfall"] == pytest.approx(row["unmet_places"])
         assert table.loc[key, "status_key"] == row["status"]
         assert str(table.loc[key, "Status"]).endswith(str(row["status"]))
 
@@ -131,7 +131,7 @@ def test_breakdown_counts_every_resident(analysis):
 
 def test_gaps_table_is_ranked_and_translated(analysis):
     english = gaps_table(analysis, None, None, "en")
-    places = english["Places short"].fillna(0).to_numpy()
+    places = english["Shortfall"].fillna(0).to_numpy()
     assert list(places) == sorted(places, reverse=True)
     assert list(english["Rank"]) == list(range(1, len(english) + 1))
     russian = gaps_table(analysis, "kindergarten", None, "ru")

@@ -52,6 +52,7 @@ from planner.exports.stamp import ExportStamp, stamp_lines
 from planner.exports.static_map import changes_panel_jpeg, map_panel_jpeg, provenance_line
 from planner.figures import service_figures
 from planner.maps.style import escape_text
+from planner.norms import NormSet, ServiceNorm
 from planner.presentation.scenarios import comparison_table
 from planner.presentation.tables import (
     LIGHTS,
@@ -64,6 +65,7 @@ from planner.presentation.tables import (
 )
 from planner.presentation.words import (
     Lang,
+    capacity_unit,
     district_names,
     fmt_amount,
     fmt_number,
@@ -71,6 +73,7 @@ from planner.presentation.words import (
     norm_set_title,
     service_label,
     service_status,
+    shortfall,
     t,
     town_name,
     zone_clause,
@@ -240,7 +243,7 @@ def _summary_page(
     if gaps.empty:
         story.append(Paragraph(escape_text(t("report.no_gaps", lang)), styles["body"]))
     else:
-        story += _gap_table(gaps, lang, styles, with_service=True)
+        story += _gap_table(gaps, analysis.norms, lang, styles, with_service=True)
     return story
 
 
@@ -330,9 +333,9 @@ def _service_page(
         facts += " " + t(
             "report.service_places",
             lang,
-            demand=fmt_number(fig.demand, lang),
+            demand=shortfall(fig.demand, norm, lang),
             provision=fmt_share(fig.provision_ratio, lang),
-            short=fmt_number(fig.unmet_places, lang),
+            short=shortfall(fig.unmet_places, norm, lang),
         )
     story: list[Flowable] = [
         Paragraph(
@@ -344,7 +347,15 @@ def _service_page(
         Spacer(1, 2 * mm),
         _map_image(analysis, key, lang, height_mm=105.0),
         Paragraph(escape_text(t("report.by_district", lang)), styles["h2"]),
-        _frame_table(district_table(analysis, key, lang), lang, styles),
+        _frame_table(
+            district_table(analysis, key, lang).rename(
+                columns={
+                    t("col.unmet", lang): f"{t('col.unmet', lang)}, {capacity_unit(norm, lang)}"
+                }
+            ),
+            lang,
+            styles,
+        ),
     ]
     overloaded = overloaded_table(analysis, key, lang)
     story.append(Paragraph(escape_text(t("report.overloaded", lang)), styles["h2"]))
@@ -363,7 +374,7 @@ def _service_page(
                 styles["note"],
             )
         )
-        story += _gap_table(gaps, lang, styles, with_service=False)
+        story += _gap_table(gaps, analysis.norms, lang, styles, with_service=False, norm=norm)
     return story
 
 
@@ -463,7 +474,7 @@ def _headline_rows(analysis: TownAnalysis, keys: Sequence[str], lang: Lang) -> l
                 fmt_share(fig.covered_network_share, lang),
                 fmt_share(fig.covered_radius_share, lang),
                 fmt_share(fig.provision_ratio, lang),
-                fmt_number(fig.unmet_places, lang),
+                shortfall(fig.unmet_places, analysis.norms.service(key), lang),
                 fmt_number(fig.gap_zones, lang),
                 fmt_number(fig.overloaded, lang),
             ]
@@ -472,13 +483,22 @@ def _headline_rows(analysis: TownAnalysis, keys: Sequence[str], lang: Lang) -> l
 
 
 def _gap_table(
-    gaps: pd.DataFrame, lang: Lang, styles: dict[str, ParagraphStyle], *, with_service: bool
+    gaps: pd.DataFrame,
+    norms: NormSet,
+    lang: Lang,
+    styles: dict[str, ParagraphStyle],
+    *,
+    with_service: bool,
+    norm: ServiceNorm | None = None,
 ) -> list[Flowable]:
     """Return the gap zones as a table; with several services, clauses as numbered notes.
 
     A clause is long (document, clause, project sizes) and the same for every zone of a
     service, so it is written once: under the table as a note ``[n]`` that the rows cite.
+    Shortfalls carry their service's unit (places, m² of ground, ...); ``norm`` is the service
+    of every row when ``with_service`` is false.
     """
+    by_label = {service_label(norms, k, lang): s for k, s in norms.services.items()}
     columns = ["col.rank"]
     columns += ["col.service"] if with_service else []
     columns += ["col.district", "col.unmet_residents", "col.unmet", "col.project"]
@@ -488,9 +508,12 @@ def _gap_table(
     rows: list[list[str]] = [[*headers, clause_header] if with_service else headers]
     for record in gaps.to_dict("records"):
         row = []
+        row_norm = by_label[str(record[t("col.service", lang)])] if with_service else norm
         for column, header in zip(columns, headers, strict=True):
             value = record[header]
-            if column in ("col.unmet_residents", "col.unmet"):
+            if column == "col.unmet" and row_norm is not None:
+                row.append(shortfall(value, row_norm, lang))
+            elif column in ("col.unmet_residents", "col.unmet"):
                 row.append(fmt_number(value, lang))
             else:
                 row.append(str(value))

@@ -16,6 +16,7 @@ from planner.presentation.explain import BlockExplanation
 from planner.presentation.tables import gaps_table, requirement_tables
 from planner.presentation.words import (
     Lang,
+    capacity_unit,
     facility_names,
     fmt_metres,
     fmt_number,
@@ -63,6 +64,7 @@ def service_table_lines(analysis: TownAnalysis, lang: Lang) -> list[str]:
         t("col.cut_off", lang),
         t("col.demand", lang),
         t("col.unmet", lang),
+        t("col.unit", lang),
         t("col.provision", lang),
         t("col.status", lang),
     ]
@@ -74,12 +76,19 @@ def service_table_lines(analysis: TownAnalysis, lang: Lang) -> list[str]:
             fmt_number(r["radius_not_network"], lang),
             fmt_number(r["demand"], lang),
             fmt_number(r["unmet_places"], lang),
+            _unit(analysis, str(r["service"]), lang),
             fmt_share(r["provision_ratio"], lang),
             service_status(str(r["status"]), lang),
         ]
         for r in summary.to_dict("records")
     ]
     return table(headers, rows)
+
+
+def _unit(analysis: TownAnalysis, key: str, lang: Lang) -> str:
+    """Return a service's capacity unit; nothing without a demand rule (no places counted)."""
+    norm = analysis.norms.service(key)
+    return capacity_unit(norm, lang) if norm.demand.is_defined else ""
 
 
 def gaps_lines(analysis: TownAnalysis, lang: Lang) -> list[str]:
@@ -118,7 +127,7 @@ def gaps_lines(analysis: TownAnalysis, lang: Lang) -> list[str]:
     lines += ["", t("cli.zones", lang, count=len(zones))]
     if len(zones):
         columns = ["col.rank", "col.service", "col.district", "col.unmet_residents", "col.unmet"]
-        headers = [t(c, lang) for c in columns] + [t("col.project", lang)]
+        headers = [t(c, lang) for c in columns] + [t("col.unit", lang), t("col.project", lang)]
         rows = [
             [
                 str(r[t("col.rank", lang)]),
@@ -126,6 +135,7 @@ def gaps_lines(analysis: TownAnalysis, lang: Lang) -> list[str]:
                 str(r[t("col.district", lang)]),
                 fmt_number(r[t("col.unmet_residents", lang)], lang),
                 fmt_number(r[t("col.unmet", lang)], lang),
+                str(r[t("col.unit", lang)]),
                 str(r[t("col.project", lang)]),
             ]
             for r in zones.to_dict("records")

@@ -278,6 +278,28 @@ def quantity(value: float, norm: ServiceNorm, lang: Lang, *, genitive: bool = Fa
     return f"{shown} {word or capacity_unit(norm, lang, rounded)}"
 
 
+def shortfall(value: float, norm: ServiceNorm, lang: Lang) -> str:
+    """Return a shortfall in whole capacity units, with the service's unit.
+
+    A dash when it is unknown (a service without a demand rule).
+
+    Examples
+    --------
+    >>> from planner.norms import load_norms
+    >>> norms = load_norms()
+    >>> shortfall(942.4, norms.service("kindergarten"), "en")
+    '942 places'
+    >>> shortfall(730.2, norms.service("sports_centre"), "en")
+    '730 m² of hall floor'
+    >>> shortfall(22.0, norms.service("school"), "ru")
+    '22 места'
+    """
+    number = _finite(value)
+    if number is None:
+        return DASH
+    return quantity(round(number), norm, lang)
+
+
 # ---------------------------------------------------------------------------------------------
 # Names
 

@@ -18,6 +18,7 @@ from planner.presentation.tables import (
 )
 from planner.presentation.words import (
     Lang,
+    capacity_unit,
     district_names,
     fmt_number,
     fmt_share,
@@ -129,7 +130,9 @@ def _card(analysis: TownAnalysis, result: ServiceResult, ctx: Context) -> None:
     left.metric(t("col.covered_network", lang), fmt_share(fig.covered_network_share, lang))
     middle.metric(t("col.covered_radius", lang), fmt_share(fig.covered_radius_share, lang))
     if result.provision is not None:
-        right.metric(t("col.unmet", lang), fmt_number(fig.unmet_places, lang))
+        # The unit beside the word: places, visits per shift, m² of ground... per service.
+        unit = capacity_unit(result.norm, lang)
+        right.metric(f"{t('col.unmet', lang)}, {unit}", fmt_number(fig.unmet_places, lang))
     else:
         right.metric(t("col.gap_zones", lang), fmt_number(fig.gap_zones, lang))
     breakdown = coverage_breakdown(result, lang, ctx.district)
