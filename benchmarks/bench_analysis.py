@@ -573,7 +573,7 @@ def report(
     ]
     keys = ["graph", *STAGES, "other"]
     head = ["N", "residents", "units", "nodes", *(STAGE_LABELS[k] for k in keys)]
-    head += ["**total**", "catchments", "peak RSS"]
+    head += ["**total**", "CPU", "catchments", "peak RSS"]
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for sc in scaling:
         cells = [
@@ -583,6 +583,7 @@ def report(
             f"{sc['nodes']:,}",
             *(fmt_s(statistics.median(r[k] for r in sc["runs"])) for k in keys),
             fmt_med([r["total"] for r in sc["runs"]]),
+            fmt_s(statistics.median(r["cpu"] for r in sc["runs"])),
             fmt_s(sc["catchments_s"]),
             f"{sc['peak_rss_mb']:.0f} MB",
         ]

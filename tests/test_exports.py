@@ -207,6 +207,23 @@ def test_pdf_report_of_one_service(analysis, stamp, tmp_path, lang) -> None:
         assert "Детский сад" in flat
 
 
+@pytest.mark.parametrize(
+    ("lang", "unit", "wrong"),
+    [("en", "m² of ground", "Places short"), ("ru", "м² площади", "Не хватает мест")],
+)
+def test_pdf_report_says_each_shortfall_in_its_own_unit(tmp_path, lang, unit, wrong) -> None:
+    # A sports ground lacks square metres of ground, not places: the summary, the service page
+    # and the gap list say so, and no heading calls them places.
+    town = load_town(default_town_dir())
+    ground = analyze_town(town, load_norms(town.meta.default_norms), services=["sports_ground"])
+    request = ExportRequest("pdf", "sports_ground", lang=lang)  # type: ignore[arg-type]
+    path = write_export(ground, request, make_stamp(ground, date=DATE), tmp_path / "g.pdf")
+    flat = " ".join(_pdf_text(path)[1].replace("\u00a0", " ").split())
+    short = fmt_number(round(service_figures(ground, "sports_ground").unmet_places), lang)
+    assert f"{short.replace(chr(0xA0), ' ')} {unit}" in flat
+    assert wrong not in flat
+
+
 def test_pdf_embeds_its_font(analysis, stamp, tmp_path) -> None:
     from pypdf import PdfReader
 

@@ -362,7 +362,12 @@ def _service_page(
     if overloaded.empty:
         story.append(Paragraph(escape_text(t("report.none", lang)), styles["body"]))
     else:
-        story.append(_frame_table(overloaded.drop(columns=[t("col.service", lang)]), lang, styles))
+        unit = capacity_unit(norm, lang)
+        amounts = ("col.capacity", "col.nearest_demand", "col.load")
+        shown = overloaded.drop(columns=[t("col.service", lang)]).rename(
+            columns={t(c, lang): f"{t(c, lang)}, {unit}" for c in amounts}
+        )
+        story.append(_frame_table(shown, lang, styles))
     gaps = gaps_table(analysis, key, None, lang)
     story.append(Paragraph(escape_text(t("report.gap_list", lang)), styles["h2"]))
     if gaps.empty:
@@ -523,7 +528,7 @@ def _gap_table(
                 notes.append(clause)
             row.append(f"[{notes.index(clause) + 1}]")
         rows.append(row)
-    widths = [8, 33, 36, 22, 17, 50, 14] if with_service else [8, 56, 24, 20, 72]
+    widths = [8, 30, 32, 21, 28, 49, 12] if with_service else [8, 56, 24, 27, 65]
     numeric = {headers.index(t("col.unmet_residents", lang)), headers.index(t("col.unmet", lang))}
     story: list[Flowable] = [
         _table(rows, styles, widths=[w * mm for w in widths], numeric_from=-1, numeric=numeric)
@@ -593,7 +598,11 @@ def _table(
         [
             Paragraph(
                 escape_text(value),
-                styles["cell_head" if r == 0 else ("cell_num" if c in right else "cell")],
+                styles[
+                    ("cell_head_num" if c in right else "cell_head")
+                    if r == 0
+                    else ("cell_num" if c in right else "cell")
+                ],
             )
             for c, value in enumerate(row)
         ]
@@ -695,7 +704,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle(
         "body", fontName=REPORT_FONT, fontSize=8.6, leading=11.2, alignment=TA_LEFT
     )
-    return {
+    styles = {
         "title": ParagraphStyle(
             "title", parent=base, fontName=REPORT_FONT_BOLD, fontSize=17, leading=21
         ),
@@ -728,3 +737,8 @@ def _styles() -> dict[str, ParagraphStyle]:
             "cell_head", parent=base, fontName=REPORT_FONT_BOLD, fontSize=7.2, leading=8.8
         ),
     }
+    # A number column's header sits over its numbers, at the right.
+    styles["cell_head_num"] = ParagraphStyle(
+        "cell_head_num", parent=styles["cell_head"], alignment=2
+    )
+    return styles

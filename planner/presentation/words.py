@@ -432,7 +432,7 @@ def project_text(sizes: Sequence[int], unmet_places: float, norm: ServiceNorm, l
         limit = fmt_number(norm.walk_limit_m, lang)
         return t("gaps.new_one", lang, service=label, limit=limit)
     if not norm.project_sizes:
-        short = quantity(places, norm, lang, genitive=True)
+        short = quantity(round(places), norm, lang, genitive=True)  # as the shortfall shows it
         return t("gaps.no_project_size", lang, places=short)
     if not sizes:
         return t("gaps.extend", lang)
