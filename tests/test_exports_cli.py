@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import stat
 
@@ -194,3 +195,38 @@ def test_invalid_scenario_is_one_line_and_exit_1(tmp_path, capsys) -> None:
     assert len(err.splitlines()) == 1
     assert err.startswith("planner: invalid:")
     assert not out.exists()
+
+
+def test_full_report_has_the_programme_of_its_month(dashboard_analysis) -> None:
+    from pypdf import PdfReader
+
+    from planner.exports.report import report_pdf_bytes
+    from planner.programme.access import cultural_services, programme_access
+
+    date = dt.date(2026, 10, 15)
+    data = report_pdf_bytes(
+        dashboard_analysis, None, lang="ru", stamp=make_stamp(dashboard_analysis, date=date)
+    )
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    programme = [text for text in pages if "Культурная программа, октябрь 2026" in text]
+    assert len(programme) == 1  # one page, between the services and the annex
+    annex = next(i for i, text in enumerate(pages) if "Приложение" in text)
+    assert pages.index(programme[0]) == annex - 1
+    town = dashboard_analysis.town
+    result = programme_access(town, "2026-10", cultural=cultural_services(dashboard_analysis.norms))
+    count = int(result.occurrences["counted"].sum())
+    assert f"Событий за месяц (октябрь 2026): {count};" in " ".join(programme[0].split())
+    assert "простаивает" in programme[0]  # the illustrative library branches have no events
+
+
+def test_a_one_service_report_has_no_programme_page(dashboard_analysis) -> None:
+    from pypdf import PdfReader
+
+    from planner.exports.report import report_pdf_bytes
+    from planner.exports.selection import for_service
+
+    one = for_service(dashboard_analysis, "pharmacy")
+    stamp = make_stamp(one, date=dt.date(2026, 10, 15))
+    data = report_pdf_bytes(one, "pharmacy", lang="en", stamp=stamp)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Cultural programme" not in text

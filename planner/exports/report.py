@@ -53,6 +53,13 @@ from planner.exports.static_map import changes_panel_jpeg, map_panel_jpeg, prove
 from planner.figures import service_figures
 from planner.maps.style import escape_text
 from planner.norms import NormSet, ServiceNorm
+from planner.presentation.programme import (
+    modelled_event_share,
+    programme_district_table,
+    programme_summary_table,
+    seats_text,
+    venue_state,
+)
 from planner.presentation.scenarios import comparison_table
 from planner.presentation.tables import (
     LIGHTS,
@@ -67,9 +74,11 @@ from planner.presentation.words import (
     Lang,
     capacity_unit,
     district_names,
+    facility_names,
     fmt_amount,
     fmt_number,
     fmt_share,
+    month_label,
     norm_set_title,
     service_label,
     service_status,
@@ -78,6 +87,7 @@ from planner.presentation.words import (
     town_name,
     zone_clause,
 )
+from planner.programme.access import cultural_services, programme_access
 from planner.scenarios.compare import ScenarioComparison
 
 __all__ = ["REPORT_FONT", "TOP_GAPS", "report_pdf_bytes", "write_report"]
@@ -152,6 +162,9 @@ def report_pdf_bytes(
         report(0.1 + 0.8 * index / max(len(keys), 1), "export_service", key)
         story.append(PageBreak())
         story += _service_page(analysis, key, lang, styles)
+    if service is None and not analysis.town.events.empty:
+        story.append(PageBreak())
+        story += _programme_page(analysis, lang, stamp, styles)
     report(0.92, "export_annex", None)
     story.append(PageBreak())
     story += _annex(analysis, service, lang, stamp, styles)
@@ -383,6 +396,98 @@ def _service_page(
     return story
 
 
+def _programme_page(
+    analysis: TownAnalysis, lang: Lang, stamp: ExportStamp, styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    """Return the cultural programme of the report's month.
+
+    Who can walk to events, by audience and by district, and the venues (active or idle).
+    """
+    town, norms = analysis.town, analysis.norms
+    month = stamp.date.strftime("%Y-%m")
+    result = programme_access(
+        town,
+        month,
+        network=analysis.network,
+        walk_speed_m_min=analysis.walk_speed_m_min,
+        cultural=cultural_services(norms),
+        include_planned=analysis.include_planned,
+    )
+    counted = result.occurrences["counted"]
+    facts = t(
+        "programme.occurrences",
+        lang,
+        count=fmt_number(len(counted), lang),
+        month=month_label(month, lang),
+        left_out=fmt_number(int((~counted).sum()), lang),
+    )
+    share = modelled_event_share(town)
+    if share > 0:
+        facts += " " + t("programme.modelled_note", lang, share=fmt_share(share, lang))
+    shares = {t("programme.col.share_with_events", lang)}
+    decimals = {
+        t("programme.col.events_mean", lang): 1,
+        t("programme.col.seats_per_resident", lang): 2,
+    }
+    first = {t("programme.col.audience", lang), t("programme.col.district", lang)}
+    v = result.venues
+    names = facility_names(town, lang)
+    venue_rows = [
+        [t(f"programme.col.{c}", lang) for c in ("venue", "service", "events", "seats", "idle")]
+    ]
+    venue_rows += [
+        [
+            names.get(f, f),
+            service_label(norms, sv, lang),
+            fmt_number(e, lang),
+            seats_text(seats, unknown, lang),
+            venue_state(idle, e, lang),
+        ]
+        for f, sv, e, seats, unknown, idle in zip(
+            v["facility_id"],
+            v["service"],
+            v["events"],
+            v["seats"],
+            v["unknown_capacity"],
+            v["idle"],
+            strict=True,
+        )
+    ]
+    return [
+        Paragraph(
+            escape_text(t("programme.title", lang, month=month_label(month, lang))), styles["h1"]
+        ),
+        Paragraph(escape_text(facts), styles["body"]),
+        Paragraph(escape_text(t("report.programme_month", lang)), styles["note"]),
+        Paragraph(escape_text(t("report.programme_audience", lang)), styles["h2"]),
+        _frame_table(
+            programme_summary_table(result, lang),
+            lang,
+            styles,
+            wide=first,
+            shares=shares,
+            decimals=decimals,
+        ),
+        Paragraph(escape_text(t("report.programme_districts", lang)), styles["h2"]),
+        _frame_table(
+            programme_district_table(result, town, lang),
+            lang,
+            styles,
+            wide=first,
+            shares=shares,
+            decimals=decimals,
+        ),
+        Paragraph(escape_text(t("report.programme_venues", lang)), styles["h2"]),
+        _table(
+            venue_rows,
+            styles,
+            widths=[w * mm for w in (62, 48, 15, 30, 25)],
+            numeric_from=-1,
+            numeric={2, 3},
+        ),
+    ]
+
+
 def _annex(
     analysis: TownAnalysis,
     service: str | None,
@@ -546,9 +651,16 @@ def _frame_table(
     styles: dict[str, ParagraphStyle],
     *,
     wide: set[str] | None = None,
+    shares: set[str] | None = None,
+    decimals: dict[str, int] | None = None,
 ) -> Table:
-    """Return a display table as a PDF table: shares as percentages, numbers in the locale."""
-    shares = {
+    """Return a display table as a PDF table: shares as percentages, numbers in the locale.
+
+    ``shares`` names more columns of shares than the analysis tables' own; ``decimals`` gives
+    the decimals of columns that need a fixed number of them (seats per resident: 0.06).
+    """
+    fixed = decimals or {}
+    shares = (shares or set()) | {
         t(k, lang)
         for k in (
             "col.covered_network",
@@ -568,9 +680,13 @@ def _frame_table(
         row = []
         for index, value in enumerate(record):
             if index in numeric:
-                row.append(
-                    fmt_share(value, lang) if headers[index] in shares else fmt_amount(value, lang)
-                )
+                header = headers[index]
+                if header in shares:
+                    row.append(fmt_share(value, lang))
+                elif header in fixed:
+                    row.append(fmt_number(value, lang, fixed[header]))
+                else:
+                    row.append(fmt_amount(value, lang))
             else:
                 row.append("" if value is None else str(value))
         rows.append(row)

@@ -729,6 +729,15 @@ _REPORT: dict[str, tuple[str, str]] = {
         "Потребность: {demand}; обеспечено в нормативе: {provision}; не хватает: {short}.",
     ),
     "by_district": ("By district", "По районам"),
+    "programme_month": (
+        "Counted for the month of the report's date, in the town's time zone; the command "
+        "“planner programme --month YYYY-MM” counts any other month.",
+        "Подсчитано за месяц даты отчёта (по времени города); команда "
+        "«planner programme --month ГГГГ-ММ» считает любой другой месяц.",
+    ),
+    "programme_audience": ("What residents can walk to", "Что жители могут посетить пешком"),
+    "programme_districts": ("By district, everyone", "По районам, все жители"),
+    "programme_venues": ("Venues", "Площадки"),
     "overloaded": ("Overloaded facilities", "Перегруженные учреждения"),
     "none": ("None.", "Нет."),
     "gap_list": ("Gap zones", "Зоны дефицита"),
