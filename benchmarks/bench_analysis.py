@@ -156,6 +156,7 @@ def machine() -> dict[str, str]:
         "networkx": nx.__version__,
         "os": platform.platform(),
         "load average at start (1/5/15 min)": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "niceness (below 0: ahead of other work on the machine)": str(os.nice(0)),
     }
 
 
