@@ -216,7 +216,7 @@ def test_pdf_report_says_each_shortfall_in_its_own_unit(tmp_path, lang, unit, wr
     # and the gap list say so, and no heading calls them places.
     town = load_town(default_town_dir())
     ground = analyze_town(town, load_norms(town.meta.default_norms), services=["sports_ground"])
-    request = ExportRequest("pdf", "sports_ground", lang=lang)  # type: ignore[arg-type]
+    request = ExportRequest("pdf", "sports_ground", lang=lang)
     path = write_export(ground, request, make_stamp(ground, date=DATE), tmp_path / "g.pdf")
     flat = " ".join(_pdf_text(path)[1].replace("\u00a0", " ").split())
     short = fmt_number(round(service_figures(ground, "sports_ground").unmet_places), lang)
