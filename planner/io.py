@@ -67,8 +67,10 @@ _META_KINDS: dict[str, type] = {
     "attribution": str,
     "default_norms": str,
     "timezone": str,
+    "attribution_ru": str,
+    "population_source_ru": str,
 }
-_META_OPTIONAL = frozenset({"default_norms", "timezone"})
+_META_OPTIONAL = frozenset({"default_norms", "timezone", "attribution_ru", "population_source_ru"})
 MAX_NAME_CHARS = 200
 """Longest town name accepted (the longest official Russian settlement names are under 60)."""
 

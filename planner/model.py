@@ -31,6 +31,9 @@ class TownMeta:
         Settlement size class under SP 42.13330.2016 (e.g. ``"small"``: up to 50,000).
     attribution
         The licence and attribution line every map and export carries.
+    attribution_ru, population_source_ru
+        The same in Russian (optional, ``""`` when ``town.toml`` gives none: the English text
+        is shown); ``planner.presentation.words.town_attribution`` picks one.
     default_norms
         The norm set used when the user names none.
     timezone
@@ -48,6 +51,8 @@ class TownMeta:
     attribution: str
     default_norms: str = DEFAULT_NORM_SET
     timezone: str = ""
+    attribution_ru: str = ""
+    population_source_ru: str = ""
 
 
 @dataclass(frozen=True, slots=True)

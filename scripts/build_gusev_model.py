@@ -74,6 +74,11 @@ POPULATION_SOURCE = (
     "1 Jan 2025, as reported at https://news.mail.ru/society/69320624/ and "
     "https://kaliningradtv.ru/amp/27425"
 )
+POPULATION_SOURCE_RU = (
+    "Калининградстат, сборник «Калининградская область в цифрах. 2025»: 28 600 жителей на "
+    "1 января 2025 г., по сообщениям https://news.mail.ru/society/69320624/ и "
+    "https://kaliningradtv.ru/amp/27425"
+)
 UNITS = {
     "kindergarten": "places",
     "school": "places",
@@ -198,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
             "modelled by Gusev Planner (see README.md)",
             "default_norms": "sp42_small_town",
             "timezone": "Europe/Kaliningrad",
+            "attribution_ru": "Граница города © участники OpenStreetMap, ODbL 1.0; остальные слои "
+            "смоделированы Gusev Planner (см. README.md)",
+            "population_source_ru": POPULATION_SOURCE_RU,
         },
     )
     events_text = programme_csv([f.id for f, _ in facilities])

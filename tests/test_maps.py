@@ -23,6 +23,7 @@ from planner.maps.assets import LOCAL_ASSETS, AssetUrls, require_vendor_files, v
 from planner.maps.style import (
     BRIDGE_STYLE,
     DEFAULT_STREET,
+    OTHER_CATEGORY_COLOR,
     STREET_STYLES,
     escape_text,
     street_style,
@@ -243,7 +244,7 @@ def test_streets_are_styled_by_kind_and_bridges_stand_out(tiny_html):
     assert street_style("footway") == STREET_STYLES["footway"]
     assert street_style("no_such_kind") == DEFAULT_STREET
     assert BRIDGE_STYLE.weight_px > max(s.weight_px for s in STREET_STYLES.values())
-    assert '"color": "#111111"' in tiny_html  # the bridge S2
+    assert f'"color": "{BRIDGE_STYLE.color}"' in tiny_html  # the bridge S2
     assert '"dashArray": "4 3"' in tiny_html  # the footway S1
 
 
@@ -314,7 +315,7 @@ def test_unknown_capacity_and_a_service_the_norms_do_not_know():
     star = html[html.index("Star tower</b>") :]
     assert "<td>35 (estimate)</td>" in star[: star.index("</table>")]  # no unit: not in the norms
     assert "Observatory" in _overlay_names(html)  # the key in words
-    assert "#7f7f7f" in _legend(html)  # services of unknown category are grey
+    assert OTHER_CATEGORY_COLOR in _legend(html)  # services of unknown category are grey
 
 
 def test_russian_labels(norms):

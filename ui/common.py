@@ -9,7 +9,13 @@ import streamlit as st
 
 from planner.analysis import TownAnalysis
 from planner.errors import DataValidationError, Issue, PlannerError
-from planner.presentation.words import fmt_number, norm_set_title, t, town_name
+from planner.presentation.words import (
+    fmt_number,
+    norm_set_title,
+    population_source,
+    t,
+    town_name,
+)
 from ui.state import Context
 
 logger = logging.getLogger(__name__)
@@ -75,7 +81,7 @@ def page_header(ctx: Context, title_key: str) -> None:
             lang,
             population=fmt_number(town.meta.population, lang),
             year=town.meta.population_year,
-            source=md_escape(town.meta.population_source),
+            source=md_escape(population_source(town.meta, lang)),
             norms=md_escape(norms_title),
         )
     )

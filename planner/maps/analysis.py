@@ -45,6 +45,7 @@ from planner.maps.style import (
     CATCHMENT_COLOR,
     COORDINATE_DECIMALS,
     GAP_COLOR,
+    GAP_ZONE_STYLE,
     LOAD_CLASSES,
     LOAD_UNKNOWN_COLOR,
     RADIUS_COLOR,
@@ -67,11 +68,10 @@ from planner.presentation.words import (
     fmt_number,
     fmt_share,
     load_status,
-    project_text,
     service_label,
     t,
+    town_attribution,
     unit_status,
-    zone_districts,
 )
 
 MARKER_RADIUS_PX = (5.0, 15.0)
@@ -153,7 +153,7 @@ def build_analysis_map(
             sections=sections,
         )
     ).add_to(fmap)
-    Attribution(town.meta.attribution).add_to(fmap)
+    Attribution(town_attribution(town.meta, labels)).add_to(fmap)
     fit_view(fmap, focus or display_bounds(town))
     return fmap
 
@@ -269,52 +269,24 @@ def _add_gap_zones(
 ) -> list[Swatch]:
     if zones.empty:
         return []
-    norms = analysis.norms
-    records = zones.drop(columns="geometry").to_dict("records")
-    names = district_names(analysis.town, labels)
+    # The zone's id and service only: its figures are on the Gaps page (the layer has no
+    # tooltip, so that the blocks' tooltips stay reachable).
     properties = {
         "zone": zones["zone_id"],
-        "service": [service_label(norms, key, labels) for key in zones["service"]],
-        "district": [
-            zone_districts(r["district_ids"], r["district_residents"], names, labels)
-            for r in records
-        ],
-        "residents": [fmt_number(v, labels) for v in zones["unmet_residents"]],
-        "places": [fmt_number(v, labels) for v in zones["unmet_places"]],
-        "project": [
-            project_text(
-                r["project_sizes"], r["unmet_places"], norms.service(str(r["service"])), labels
-            )
-            for r in records
-        ],
+        "service": [service_label(analysis.norms, key, labels) for key in zones["service"]],
     }
     name = text["gap_zones"]
     group = folium.FeatureGroup(name=name)
-    style = {
-        "color": GAP_COLOR,
-        "weight": 2.5,
-        "dashArray": "5 4",
-        "fillColor": GAP_COLOR,
-        "fillOpacity": 0.08,
-    }
     folium.GeoJson(
         geojson_features(zones, properties),
         name=name,
-        style_function=lambda _feature: style,
-        tooltip=folium.GeoJsonTooltip(
-            fields=["zone", "service", "district", "residents", "places", "project"],
-            aliases=[
-                text["gap_zone"],
-                text["service"],
-                text["district"],
-                text["unmet_residents"],
-                text["unmet_places"],
-                text["project"],
-            ],
-        ),
+        style_function=lambda _feature: GAP_ZONE_STYLE,
+        # Hatched, not clickable: the coverage colours show through and the blocks' tooltips
+        # and clicks stay reachable; each zone's figures are on the Gaps page.
+        interactive=False,
     ).add_to(group)
     group.add_to(fmap)
-    return [Swatch(name, GAP_COLOR, "dashed")]
+    return [Swatch(name, GAP_COLOR, "hatch")]
 
 
 def _add_loaded_facilities(
@@ -373,7 +345,12 @@ def _add_loaded_facilities(
     group.add_to(fmap)
     order = [key for _, key, _ in LOAD_CLASSES] + ["unknown"]
     colors = {key: color for _, key, color in LOAD_CLASSES} | {"unknown": LOAD_UNKNOWN_COLOR}
-    return [Swatch(load_status(k, labels), colors[k], "circle") for k in order if k in present]
+    shapes = {"unknown": "hollow"}
+    return [
+        Swatch(load_status(k, labels), colors[k], shapes.get(k, "circle"))
+        for k in order
+        if k in present
+    ]
 
 
 def _loads(result: ServiceResult) -> dict[str, tuple[float, float]]:

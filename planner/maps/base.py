@@ -35,17 +35,16 @@ from planner.maps.assets import AssetUrls
 from planner.maps.elements import (
     DrawnService,
     IconImagePath,
+    MapControls,
     PlannerStyles,
     facility_popup,
 )
 from planner.maps.style import (
     BOUNDARY_COLOR,
     BRIDGE_STYLE,
-    CATEGORY_COLORS,
     CLOSED_FACILITY_COLOR,
     COORDINATE_DECIMALS,
     DEFAULT_STREET,
-    OTHER_CATEGORY_COLOR,
     RAIL_STYLE,
     WATER_COLOR,
     LineStyle,
@@ -53,6 +52,7 @@ from planner.maps.style import (
     escape_text,
     is_bridge,
     line_style_options,
+    service_colors,
     street_style,
 )
 from planner.model import Town
@@ -73,8 +73,9 @@ def new_map(
     bounds = display_bounds(town)
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     # Quarter zoom steps let the initial view fit the town closely.
+    # The scale is ``MapControls``' metric-only one, in the map's language.
     fmap = folium.Map(
-        location=center, zoom_start=14, tiles=None, control_scale=True, zoom_snap=0.25
+        location=center, zoom_start=14, tiles=None, control_scale=False, zoom_snap=0.25
     )
     # Instance attributes shadow folium's class-level CDN lists, so no CDN URL reaches the page.
     fmap.default_js = assets.default_js
@@ -82,10 +83,15 @@ def new_map(
     # First child, so the image path is set before any layer is created (see IconImagePath).
     IconImagePath(assets.leaflet_images).add_to(fmap)
     PlannerStyles().add_to(fmap)
+    MapControls(text).add_to(fmap)
     if online_basemap:
-        folium.TileLayer("OpenStreetMap", name=text["basemap"], overlay=True, show=False).add_to(
-            fmap
-        )
+        folium.TileLayer(
+            "OpenStreetMap",
+            name=text["basemap"],
+            attr=text["osm_attribution"],
+            overlay=True,
+            show=False,
+        ).add_to(fmap)
     return fmap
 
 
@@ -230,11 +236,13 @@ def add_facilities_by_service(
     points = to_display_crs(frame.set_geometry(frame.geometry.representative_point())).geometry
     drawn: list[DrawnService] = []
     names = facility_names(town, labels)
-    for key in _service_order(frame["service"].astype(str), norms):
+    order = _service_order(frame["service"].astype(str), norms)
+    colors = service_colors({key: service_category(key, norms) for key in order})
+    for key in order:
         rows = frame[frame["service"].astype(str) == key]
         label = service_label(norms, key, labels)
         category = service_category(key, norms)
-        color = CATEGORY_COLORS.get(category, OTHER_CATEGORY_COLOR)
+        color = colors[key]
         group = folium.FeatureGroup(name=label)
         for index, row in rows.iterrows():
             point = points.loc[index]

@@ -18,7 +18,14 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
-from planner.maps.style import LineStyle, MapLabels, escape_text
+from planner.maps.style import (
+    GAP_COLOR,
+    GAP_HATCH_ID,
+    MAP_BACKGROUND,
+    LineStyle,
+    MapLabels,
+    escape_text,
+)
 from planner.presentation.words import (
     capacity_unit,
     facility_status,
@@ -67,8 +74,9 @@ class Swatch:
     color
         Fill or outline colour.
     shape
-        ``"square"`` (filled area), ``"circle"`` (marker), ``"outline"`` (area outline) or
-        ``"dashed"`` (dashed area outline).
+        ``"square"`` (filled area), ``"circle"`` (marker), ``"hollow"`` (marker, dashed
+        outline), ``"outline"`` (area outline), ``"dashed"`` (dashed area outline) or
+        ``"hatch"`` (hatched area).
     """
 
     label: str
@@ -157,24 +165,44 @@ class IconImagePath(MacroElement):
         self.images_url = images_url
 
 
+LEGEND_WIDTH_PX = 230
+"""Widest the open legend gets (CSS ``max-width``); a map fitted with this much padding on the
+left keeps the town clear of it."""
+
+LEGEND_COLLAPSE_BELOW_PX = 700
+"""Maps narrower than this (phones, narrow columns) start with the legend closed."""
+
+
 class PlannerStyles(MacroElement):
-    """CSS of the legend, district labels and popups, placed in the page header."""
+    """CSS of the legend, district labels and popups, and the gap zones' hatch pattern.
+
+    The CSS goes in the page header; the hatch is an SVG ``<pattern>`` added to the document
+    once (gap zones are filled with ``url(#planner-gap-hatch)``, see ``style.GAP_ZONE_STYLE``).
+    """
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
         <style>
-            .planner-legend { background: rgba(255,255,255,0.93); padding: 6px 9px;
+            .leaflet-container { background: {{ this.background }}; }
+            /* No focus rectangle on shapes after a click: Leaflet makes paths focusable. */
+            .leaflet-container .leaflet-interactive:focus,
+            .leaflet-container path:focus, .leaflet-container:focus { outline: none; }
+            .planner-legend { background: rgba(255,255,255,0.94); padding: 4px 8px;
                 font: 11.5px/1.3 "DejaVu Sans", Arial, sans-serif; color: #222;
                 border-radius: 5px; box-shadow: 0 1px 5px rgba(0,0,0,0.35);
-                max-height: 60vh; overflow-y: auto; max-width: 250px; }
-            .planner-legend-title { font-weight: bold; cursor: pointer; }
-            .planner-legend-section { font-weight: bold; margin-top: 6px; }
+                max-height: 55vh; overflow-y: auto; max-width: {{ this.legend_width }}px;
+                box-sizing: border-box; }
+            .planner-legend summary { font-weight: bold; cursor: pointer; }
+            .planner-legend details:not([open]) summary { padding: 1px 0; }
+            .planner-legend-section { font-weight: bold; margin-top: 5px; }
             .planner-legend-row { display: flex; align-items: center; gap: 6px; }
             .planner-legend-note { color: #555; font-style: italic; }
             .planner-swatch { display: inline-block; width: 14px; height: 11px;
                 border: 1px solid #555; flex: none; }
             .planner-swatch-circle { border-radius: 50%; width: 11px; border-color: #222; }
+            .planner-swatch-hatch { background: repeating-linear-gradient(45deg,
+                {{ this.gap_color }} 0 2px, transparent 2px 5px); }
             .planner-swatch-line { flex: none; }
             .planner-legend-grid { display: grid; grid-template-columns: 1fr 1fr;
                 column-gap: 8px; }
@@ -182,9 +210,21 @@ class PlannerStyles(MacroElement):
             .planner-district-label { display: block; text-align: center; font: bold 13px
                 "DejaVu Sans", Arial, sans-serif; color: #333; white-space: nowrap;
                 text-shadow: 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }
+            /* Popups as wide as their content (up to the max width), never a fixed box. */
+            .leaflet-popup-content { width: auto !important; min-width: 180px;
+                margin: 10px 14px; }
+            .planner-popup { max-width: 320px; }
+            .planner-popup-table { border-collapse: collapse; }
             .planner-popup-table th { text-align: left; padding-right: 8px; color: #555;
-                vertical-align: top; font-weight: normal; }
+                vertical-align: top; font-weight: normal; white-space: nowrap; }
+            .planner-popup-table td { overflow-wrap: anywhere; }
+            .leaflet-control-scale-line { background: rgba(255,255,255,0.8); }
         </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            if (!document.getElementById({{ this.hatch_id|tojson }})) {
+                document.body.insertAdjacentHTML("beforeend", {{ this.hatch_svg|tojson }});
+            }
         {% endmacro %}
         """
     )
@@ -192,10 +232,25 @@ class PlannerStyles(MacroElement):
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "PlannerStyles"
+        self.background = MAP_BACKGROUND
+        self.legend_width = LEGEND_WIDTH_PX
+        self.gap_color = GAP_COLOR
+        self.hatch_id = GAP_HATCH_ID
+        self.hatch_svg = (
+            '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+            f'<pattern id="{GAP_HATCH_ID}" patternUnits="userSpaceOnUse" width="7" height="7" '
+            'patternTransform="rotate(45)">'
+            f'<line x1="0" y1="0" x2="0" y2="7" stroke="{GAP_COLOR}" stroke-width="1.6" '
+            'stroke-opacity="0.75"/></pattern></defs></svg>'
+        )
 
 
 class Legend(MacroElement):
-    """A Leaflet control (bottom left) holding the legend's HTML (from ``legend_html``)."""
+    """A Leaflet control (bottom left) holding the legend's HTML (from ``legend_html``).
+
+    The legend is a ``<details>`` element: a click on its title folds it. It starts closed on
+    maps narrower than ``LEGEND_COLLAPSE_BELOW_PX`` (a phone), open otherwise.
+    """
 
     _template = Template(
         """
@@ -204,6 +259,10 @@ class Legend(MacroElement):
             {{ this.get_name() }}.onAdd = function (map) {
                 var div = L.DomUtil.create("div", "planner-legend leaflet-control");
                 div.innerHTML = {{ this.legend_html|tojson }};
+                var details = div.querySelector("details");
+                if (details && map.getSize().x < {{ this.collapse_below }}) {
+                    details.open = false;
+                }
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
@@ -217,6 +276,7 @@ class Legend(MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
         self.legend_html = legend_html
+        self.collapse_below = LEGEND_COLLAPSE_BELOW_PX
 
 
 class Attribution(MacroElement):
@@ -237,6 +297,68 @@ class Attribution(MacroElement):
         self.attribution_html = escape_text(attribution)
 
 
+class MapControls(MacroElement):
+    """Leaflet's own controls in the map's language, and a metric-only scale.
+
+    Leaflet writes "Zoom in", "Zoom out", "Layers" and the scale's "m"/"km" in English; this
+    sets the titles (and ARIA labels) of the zoom buttons and the layer control's toggle in the
+    map's language, and adds a scale bar without imperial units whose unit words come from the
+    catalogue. Add it before the layer control (``new_map`` does).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function (map, words) {
+                var zoom = map.zoomControl;
+                if (zoom) {
+                    [[zoom._zoomInButton, words.zoom_in], [zoom._zoomOutButton, words.zoom_out]]
+                        .forEach(function (pair) {
+                            if (pair[0]) {
+                                pair[0].title = pair[1];
+                                pair[0].setAttribute("aria-label", pair[1]);
+                            }
+                        });
+                }
+                // The layer control may be made after this runs (or again later): its toggle
+                // gets the title when Leaflet builds it.
+                var layers = L.Control.Layers.prototype;
+                if (!layers._plannerInitLayout) {
+                    layers._plannerInitLayout = layers._initLayout;
+                    layers._initLayout = function () {
+                        this._plannerInitLayout();
+                        var link = this._layersLink;
+                        var title = L.plannerLayersTitle;
+                        if (link && title) {
+                            link.title = title;
+                            link.setAttribute("aria-label", title);
+                        }
+                    };
+                }
+                L.plannerLayersTitle = words.layers;
+                var Scale = L.Control.Scale.extend({
+                    _updateMetric: function (maxMeters) {
+                        var meters = this._getRoundNum(maxMeters);
+                        var label = meters < 1000 ? words.metres.replace("{value}", meters)
+                            : words.kilometres.replace("{value}", meters / 1000);
+                        this._updateScale(this._mScale, label, meters / maxMeters);
+                    }
+                });
+                new Scale({imperial: false, metric: true, maxWidth: 120}).addTo(map);
+            })({{ this._parent.get_name() }}, {{ this.words|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, words: Mapping[str, str]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "MapControls"
+        self.words = {
+            key: escape_text(words[key])
+            for key in ("zoom_in", "zoom_out", "layers", "metres", "kilometres")
+        }
+
+
 def _swatch(swatch: Swatch) -> str:
     color = swatch.color
     styles = {
@@ -244,8 +366,12 @@ def _swatch(swatch: Swatch) -> str:
         "circle": f"background:{color}",
         "outline": f"background:none;border:2px solid {color}",
         "dashed": f"background:none;border:2px dashed {color}",
+        "hatch": f"border:1.5px solid {color}",
+        "hollow": f"background:{color};border-style:dashed",
     }
-    circle = " planner-swatch-circle" if swatch.shape == "circle" else ""
+    extra = {"circle": " planner-swatch-circle", "hollow": " planner-swatch-circle"}
+    extra["hatch"] = " planner-swatch-hatch"
+    circle = extra.get(swatch.shape, "")
     style = styles.get(swatch.shape, styles["square"])
     return f'<span class="planner-swatch{circle}" style="{style}"></span>'
 

@@ -43,6 +43,7 @@ from planner.presentation.words import (
     proposal_category,
     proposal_status,
     t,
+    town_attribution,
 )
 from planner.programme.access import ProgrammeAccess
 
@@ -366,7 +367,7 @@ def _finish(
             text, services=(), status_notes=(), lines=legend_lines(town, text), sections=sections
         )
     ).add_to(fmap)
-    Attribution(town.meta.attribution).add_to(fmap)
+    Attribution(town_attribution(town.meta, labels)).add_to(fmap)
     fit_view(fmap, display_bounds(town))
     return fmap
 

@@ -17,18 +17,35 @@ from planner.presentation.catalogue import Lang
 
 MapLabels = Lang
 
-CATEGORY_COLORS: dict[str, str] = {
-    "education": "#1f77b4",
-    "health": "#d62728",
-    "culture": "#9467bd",
-    "sport": "#2ca02c",
-}
-"""Fill colour of facility markers by norm category (Tableau 10 hues)."""
+# Palettes. Each colour means one thing on the map: block fills (coverage), facility fills
+# (category on the all-services map, load on a one-service map) and line colours (streets,
+# water, rail, areas) draw from separate families, so green never means "served" on a block
+# and "low load" on a marker. Sources, all designed to stay distinguishable with the common
+# colour-vision deficiencies:
+# - ColorBrewer 2.0 (Cynthia Brewer, colorbrewer2.org, Apache-2.0): PiYG, PRGn, Blues, Reds,
+#   Purples, Oranges, Greys, BrBG;
+# - Okabe & Ito, "Color Universal Design" (2008), jfly.uni-koeln.de/color/: the line accents.
 
-OTHER_CATEGORY_COLOR = "#7f7f7f"
+CATEGORY_SHADES: dict[str, tuple[str, ...]] = {
+    # ColorBrewer Blues 9 (darkest five, strongest first).
+    "education": ("#08519c", "#2171b5", "#4292c6", "#6baed6", "#08306b", "#9ecae1"),
+    # ColorBrewer Reds 9.
+    "health": ("#cb181d", "#a50f15", "#ef3b2c", "#fb6a4a", "#67000d", "#fc9272"),
+    # ColorBrewer Purples 9.
+    "culture": ("#6a51a3", "#54278f", "#807dba", "#9e9ac8", "#3f007d", "#bcbddc"),
+    # ColorBrewer Oranges 9.
+    "sport": ("#d94801", "#a63603", "#f16913", "#fd8d3c", "#7f2704", "#fdae6b"),
+}
+"""Marker fills by norm category: one hue family each, a shade per service within it."""
+
+CATEGORY_COLORS: dict[str, str] = {key: shades[0] for key, shades in CATEGORY_SHADES.items()}
+"""The family colour of each category (its first shade)."""
+
+OTHER_CATEGORY_COLOR = "#737373"
 """Markers of services the norm set does not know (or when no norm set is given)."""
 
-CLOSED_FACILITY_COLOR = "#bdbdbd"
+CLOSED_FACILITY_COLOR = "#ffffff"
+"""A closed facility is drawn hollow (white, grey outline) whatever its service."""
 
 COORDINATE_DECIMALS = 6
 """Lon/lat decimals kept in the map (1e-6 deg is about 0.1 m): smaller pages, no visible change."""
@@ -43,74 +60,129 @@ class LineStyle:
     dash: str | None = None
 
 
+STREET_COLOR = "#ffffff"
+PATH_COLOR = "#8c6d4f"
+"""Streets are white, drawn wider the more important they are (as on a printed town plan):
+road class is told by width, so no hue competes with the coverage colours underneath."""
+
 STREET_STYLES: dict[str, LineStyle] = {
-    "motorway": LineStyle("#e15759", 5),
-    "trunk": LineStyle("#e15759", 5),
-    "primary": LineStyle("#f28e2b", 4.5),
-    "secondary": LineStyle("#f1b04c", 4),
-    "tertiary": LineStyle("#f7d070", 3.5),
-    "residential": LineStyle("#ffffff", 3),
-    "unclassified": LineStyle("#ffffff", 3),
-    "living_street": LineStyle("#ffffff", 3),
-    "service": LineStyle("#ffffff", 2),
-    "pedestrian": LineStyle("#c9a27e", 2.5),
-    "footway": LineStyle("#8c6d4f", 1.5, "4 3"),
-    "path": LineStyle("#8c6d4f", 1.5, "4 3"),
-    "cycleway": LineStyle("#4e79a7", 1.5, "4 3"),
-    "steps": LineStyle("#8c6d4f", 2, "1 3"),
-    "crossing": LineStyle("#8c6d4f", 2, "2 2"),
+    "motorway": LineStyle(STREET_COLOR, 7),
+    "trunk": LineStyle(STREET_COLOR, 7),
+    "primary": LineStyle(STREET_COLOR, 6),
+    "secondary": LineStyle(STREET_COLOR, 5),
+    "tertiary": LineStyle(STREET_COLOR, 4.5),
+    "residential": LineStyle(STREET_COLOR, 3),
+    "unclassified": LineStyle(STREET_COLOR, 3),
+    "living_street": LineStyle(STREET_COLOR, 3),
+    "service": LineStyle(STREET_COLOR, 2),
+    "pedestrian": LineStyle(STREET_COLOR, 2.5),
+    "footway": LineStyle(PATH_COLOR, 1.5, "4 3"),
+    "path": LineStyle(PATH_COLOR, 1.5, "4 3"),
+    "cycleway": LineStyle(PATH_COLOR, 1.5, "4 3"),
+    "steps": LineStyle(PATH_COLOR, 2, "1 3"),
+    "crossing": LineStyle(PATH_COLOR, 2, "2 2"),
 }
 """Street styles by ``kind`` (OSM highway values); other kinds are drawn as ``DEFAULT_STREET``."""
 
-DEFAULT_STREET = LineStyle("#ffffff", 2.5)
-BRIDGE_STYLE = LineStyle("#111111", 6)
-"""Bridges stand out (black, wide): they are where the river and railway can be crossed."""
+DEFAULT_STREET = LineStyle(STREET_COLOR, 2.5)
+BRIDGE_STYLE = LineStyle("#3d2b1f", 8)
+"""Bridges stand out (dark, widest): they are where the river and railway can be crossed."""
 
-WATER_COLOR = "#6baed6"
-RAIL_STYLE = LineStyle("#3d3d3d", 3, "10 5")
+MAP_BACKGROUND = "#f2efe9"
+"""The paper colour behind the town's layers (OpenStreetMap Carto's land colour): no grey void
+when no tiles are loaded."""
+
+
+WATER_COLOR = "#8cb8d9"
+RAIL_STYLE = LineStyle("#4d4d4d", 3, "10 5")
 BOUNDARY_COLOR = "#333333"
 
 STATUS_COLORS: dict[str, str] = {
-    # Capacity-aware provision (services with a demand rule).
-    "within_norm": "#1a9850",
-    "beyond_norm": "#fee08b",
-    "partly_unserved": "#fc8d59",
-    "unserved": "#d73027",
-    "no_demand": "#e0e0e0",
+    # Capacity-aware provision (services with a demand rule): ColorBrewer PiYG, green is
+    # served, magenta is not (PiYG instead of red-green: readable with deuteranopia).
+    "within_norm": "#4dac26",
+    "beyond_norm": "#b8e186",
+    "partly_unserved": "#f1b6da",
+    "unserved": "#d01c8b",
+    "no_demand": "#f7f7f7",
     # Distance only (services without a demand rule) and the radius view.
-    "within_walk": "#1a9850",
-    "beyond_walk": "#d73027",
-    "within_radius": "#1a9850",
-    "beyond_radius": "#d73027",
-    # Radius against walk: the cut-off blocks stand out, the agreeing ones stay quiet.
-    "both": "#b8e186",
-    "cut_off": "#c51b7d",
-    "walk_only": "#92c5de",
-    "neither": "#d9d9d9",
-    # All services at once: share of services reached within the norm.
-    "all": "#1a9850",
-    "most": "#a6d96a",
-    "some": "#fdae61",
-    "none": "#d73027",
-    "cut_off_any": "#c51b7d",
-    "no_cut_off": "#d9d9d9",
+    "within_walk": "#4dac26",
+    "beyond_walk": "#d01c8b",
+    "within_radius": "#4dac26",
+    "beyond_radius": "#d01c8b",
+    # Radius against walk (ColorBrewer PRGn): the cut-off blocks stand out, the rest stay quiet.
+    "both": "#d9f0d3",
+    "cut_off": "#762a83",
+    "walk_only": "#a6dba0",
+    "neither": "#e7d4e8",
+    # All services at once: share of services reached within the norm (PiYG, 4 classes).
+    "all": "#4dac26",
+    "most": "#b8e186",
+    "some": "#f1b6da",
+    "none": "#d01c8b",
+    "cut_off_any": "#762a83",
+    "no_cut_off": "#f7f7f7",
 }
-"""Fill colour of residential blocks by coverage class (ColorBrewer RdYlGn / PiYG hues).
+"""Fill colour of residential blocks by coverage class.
 
 Keys are ``status.*`` keys of ``planner.presentation.catalogue``; the legend lists only the
-classes drawn."""
+classes drawn. One class key, one colour; the same colour is reused only for the same meaning
+in another view (served within the walk is served within the norm's distance)."""
 
 LOAD_CLASSES: tuple[tuple[float, str, str], ...] = (
-    (0.7, "low", "#1a9850"),
-    (0.999, "high", "#fdae61"),
-    (float("inf"), "full", "#d73027"),
+    (0.7, "low", "#f0f0f0"),
+    (0.999, "high", "#969696"),
+    (float("inf"), "full", "#252525"),
 )
-"""Facility fill by load share: (upper bound, ``load.*`` key, colour); ``full`` from 99.9 %."""
+"""Facility fill by load share (ColorBrewer Greys): (upper bound, ``load.*`` key, colour);
+``full`` from 99.9 % (every place taken). Grey, so a load is never read as a coverage class."""
 
-LOAD_UNKNOWN_COLOR = "#9e9e9e"
-CATCHMENT_COLOR = "#3182bd"
-RADIUS_COLOR = "#6a51a3"
-GAP_COLOR = "#b2182b"
+LOAD_UNKNOWN_COLOR = "#ffffff"
+CATCHMENT_COLOR = "#0072b2"
+"""Okabe-Ito blue: the walking catchments' outline."""
+RADIUS_COLOR = "#e69f00"
+"""Okabe-Ito orange: the normative radius circles (dashed)."""
+GAP_COLOR = "#8e0152"
+"""PiYG's darkest magenta: gap zones are where blocks are unserved, so they share its hue."""
+
+GAP_HATCH_ID = "planner-gap-hatch"
+"""Id of the SVG pattern (``elements.PlannerStyles``) gap zones are filled with."""
+
+GAP_ZONE_STYLE: dict[str, Any] = {
+    "color": GAP_COLOR,
+    "weight": 2,
+    "opacity": 0.9,
+    "fillColor": f"url(#{GAP_HATCH_ID})",
+    "fillOpacity": 1.0,
+}
+"""Gap zones: a hatched fill (the coverage colours show between the strokes) and a thin outline.
+The layer is not interactive (``interactive: false``), so the blocks' tooltips stay reachable."""
+
+
+def service_colors(categories: Mapping[str, str]) -> dict[str, str]:
+    """Return a marker colour per service: its category's family, a shade per service.
+
+    Parameters
+    ----------
+    categories
+        Service key to norm category, in drawing order.
+
+    Examples
+    --------
+    >>> service_colors({"kindergarten": "education", "school": "education", "x": "other"})
+    {'kindergarten': '#08519c', 'school': '#2171b5', 'x': '#737373'}
+    """
+    seen: dict[str, int] = {}
+    colors: dict[str, str] = {}
+    for key, category in categories.items():
+        shades = CATEGORY_SHADES.get(category)
+        if shades is None:
+            colors[key] = OTHER_CATEGORY_COLOR
+            continue
+        index = seen.get(category, 0)
+        seen[category] = index + 1
+        colors[key] = shades[index % len(shades)]
+    return colors
 
 
 def map_text(labels: MapLabels) -> Mapping[str, str]:

@@ -66,12 +66,16 @@ _MAP: dict[str, tuple[str, str]] = {
     "water": ("Water", "Водные объекты"),
     "rail": ("Railway", "Железная дорога"),
     "basemap": ("OpenStreetMap (online)", "OpenStreetMap (онлайн)"),
+    "osm_attribution": (
+        '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        '© участники <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+    ),
     "legend": ("Legend", "Легенда"),
     "facilities": ("Facilities", "Учреждения"),
     "lines": ("Lines", "Линии"),
     "bridge": ("Bridge", "Мост"),
     "planned": ("dashed outline: planned", "пунктир: планируемое"),
-    "closed": ("grey: closed", "серый: закрыто"),
+    "closed": ("hollow: closed", "пустой кружок: закрыто"),
     "name": ("Name", "Название"),
     "name_ru": ("Name (Russian)", "Название (рус.)"),
     "service": ("Service", "Услуга"),
@@ -109,6 +113,12 @@ _MAP: dict[str, tuple[str, str]] = {
     "distance": ("Walk (m)", "Пешком (м)"),
     "walk_time": ("Walk (min)", "Пешком (мин)"),
     "services_within": ("Services within the norm", "Услуг в нормативе"),
+    # Leaflet's own controls (planner.maps.elements.MapControls).
+    "zoom_in": ("Zoom in", "Приблизить"),
+    "zoom_out": ("Zoom out", "Отдалить"),
+    "layers": ("Layers", "Слои"),
+    "metres": ("{value} m", "{value} м"),
+    "kilometres": ("{value} km", "{value} км"),
 }
 
 STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MAP.items()} | {

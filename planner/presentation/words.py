@@ -13,7 +13,8 @@ What is here
 - Russian plurals: ``plural_category`` (the CLDR rule), ``plural`` ("1 место, 2 места, 5 мест,
   28,4 места") and ``quantity`` (a number with its capacity unit, agreeing in either language);
 - names: ``service_label``, ``district_names``, ``zone_districts``, ``facility_names``,
-  ``town_name``, ``norm_set_title``, ``capacity_unit``, ``pace_label``;
+  ``town_name``, ``town_attribution``, ``population_source``, ``norm_set_title``,
+  ``capacity_unit``, ``pace_label``;
 - status words: ``unit_status``, ``service_status``, ``provenance``, ``facility_status``,
   ``requirement_status``, ``load_status``;
 - composed text: ``project_text`` (a gap zone's suggested projects), ``citation`` and
@@ -70,6 +71,7 @@ __all__ = [
     "pick",
     "plural",
     "plural_category",
+    "population_source",
     "progress_step",
     "project_text",
     "provenance",
@@ -80,6 +82,7 @@ __all__ = [
     "service_label_lower",
     "service_status",
     "t",
+    "town_attribution",
     "town_name",
     "unit_status",
     "zone_clause",
@@ -344,6 +347,16 @@ def facility_names(town: Town, lang: Lang) -> dict[str, str]:
 def town_name(meta: TownMeta, lang: Lang) -> str:
     """Return the town's name in a language."""
     return pick(lang, meta.name, meta.name_ru)
+
+
+def town_attribution(meta: TownMeta, lang: Lang) -> str:
+    """Return the town's attribution line in a language (English where no Russian is given)."""
+    return pick(lang, meta.attribution, meta.attribution_ru or meta.attribution)
+
+
+def population_source(meta: TownMeta, lang: Lang) -> str:
+    """Return where the official population comes from, in a language (English as fallback)."""
+    return pick(lang, meta.population_source, meta.population_source_ru or meta.population_source)
 
 
 def norm_set_title(norms: NormSet, lang: Lang) -> str:

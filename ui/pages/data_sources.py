@@ -6,7 +6,14 @@ import streamlit as st
 
 from planner.analysis import TownAnalysis
 from planner.presentation.tables import norms_table, provenance_table
-from planner.presentation.words import fmt_number, fmt_share, norm_set_title, t
+from planner.presentation.words import (
+    fmt_number,
+    fmt_share,
+    norm_set_title,
+    population_source,
+    t,
+    town_attribution,
+)
 from planner.summary import town_summary
 from ui.common import md_escape, page_header
 from ui.state import Context
@@ -46,7 +53,7 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
             lang,
             population=fmt_number(town.meta.population, lang),
             year=town.meta.population_year,
-            source=md_escape(town.meta.population_source),
+            source=md_escape(population_source(town.meta, lang)),
             folder=md_escape(town.folder),
         )
     )
@@ -61,7 +68,7 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
     )
     st.subheader(t("src.licences", lang))
     lines = [
-        t("src.town_attribution", lang, attribution=md_escape(town.meta.attribution)),
+        t("src.town_attribution", lang, attribution=md_escape(town_attribution(town.meta, lang))),
         t("src.osm", lang),
         t("src.leaflet", lang),
         t("src.jquery", lang),

@@ -19,7 +19,7 @@ from planner.maps.analysis import build_analysis_map
 from planner.maps.assets import require_vendor_files
 from planner.presentation.explain import coverage_by_service, explain_block
 from planner.presentation.views import VIEWS, MapView
-from planner.presentation.words import t
+from planner.presentation.words import t, town_attribution
 from ui.common import md_escape, page_header
 from ui.downloads import render_downloads
 from ui.state import Context
@@ -52,7 +52,10 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
     focus = _focus(ctx, analysis)
     if ctx.service is None:
         st.caption(t("map.all_services_note", lang))
-    fmap = build_analysis_map(analysis, service=ctx.service, view=view, labels=lang, focus=focus)
+    # OpenStreetMap tiles are offered in the layer control, off until the user turns them on.
+    fmap = build_analysis_map(
+        analysis, service=ctx.service, view=view, labels=lang, focus=focus, online_basemap=True
+    )
     map_column, side = st.columns([3, 1])
     with map_column:
         state: dict[str, Any] = (
@@ -65,7 +68,7 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
             )
             or {}
         )
-        st.caption(md_escape(analysis.town.meta.attribution))
+        st.caption(md_escape(town_attribution(analysis.town.meta, lang)))
     with side:
         _explanation(ctx, analysis, state.get("last_clicked"))
     render_downloads(ctx, analysis, key="map", view=view)
