@@ -12,7 +12,6 @@ from planner.errors import DataValidationError, Issue, PlannerError
 from planner.presentation.words import (
     fmt_number,
     norm_set_title,
-    population_source,
     t,
     town_name,
 )
@@ -81,7 +80,6 @@ def page_header(ctx: Context, title_key: str) -> None:
             lang,
             population=fmt_number(town.meta.population, lang),
             year=town.meta.population_year,
-            source=md_escape(population_source(town.meta, lang)),
             norms=md_escape(norms_title),
         )
     )

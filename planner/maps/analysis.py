@@ -124,7 +124,7 @@ def build_analysis_map(
     add_context_layers(fmap, town, text, labels)
     classes = unit_classes(analysis, service, view)
     unit_swatches = _add_units(fmap, analysis, service, view, classes, labels)
-    add_line_layers(fmap, town, text)
+    add_line_layers(fmap, town, text, labels)
     sections: list[tuple[str, list[Swatch]]] = [
         (f"{text['units_title']}: {t('view.' + view, labels)}", unit_swatches)
     ]

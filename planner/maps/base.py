@@ -56,7 +56,12 @@ from planner.maps.style import (
     street_style,
 )
 from planner.model import Town
-from planner.presentation.words import district_names, facility_names, service_label
+from planner.presentation.words import (
+    district_names,
+    facility_names,
+    service_label,
+    street_kind,
+)
 
 if TYPE_CHECKING:
     from planner.norms import NormSet
@@ -125,10 +130,12 @@ def add_context_layers(
     )
 
 
-def add_line_layers(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
+def add_line_layers(
+    fmap: folium.Map, town: Town, text: Mapping[str, str], labels: MapLabels
+) -> None:
     """Add the line layers drawn over the residential blocks: railway, streets."""
     _add_named_layer(fmap, town.rail, text["rail"], line_style_options(RAIL_STYLE))
-    _add_streets(fmap, town, text)
+    _add_streets(fmap, town, text, labels)
 
 
 def _add_boundary(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
@@ -200,12 +207,16 @@ def _add_named_layer(
     group.add_to(fmap)
 
 
-def _add_streets(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
+def _add_streets(fmap: folium.Map, town: Town, text: Mapping[str, str], labels: MapLabels) -> None:
     frame = town.streets
     if frame.empty:
         return
     kinds = frame["kind"].fillna("").astype(str)
-    properties = {"name": frame["name"].fillna(""), "kind": kinds}
+    properties = {
+        "name": frame["name"].fillna(""),
+        "kind": kinds,
+        "kind_words": [street_kind(kind, labels) for kind in kinds],
+    }
     group = folium.FeatureGroup(name=text["streets"])
     folium.GeoJson(
         geojson_features(frame, properties),
@@ -215,7 +226,7 @@ def _add_streets(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None:
             street_style(html.unescape(feature["properties"]["kind"]))
         ),
         tooltip=folium.GeoJsonTooltip(
-            fields=["name", "kind"], aliases=[text["street"], text["kind"]]
+            fields=["name", "kind_words"], aliases=[text["street"], text["kind"]]
         ),
     ).add_to(group)
     group.add_to(fmap)

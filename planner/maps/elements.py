@@ -169,7 +169,7 @@ LEGEND_WIDTH_PX = 230
 """Widest the open legend gets (CSS ``max-width``); a map fitted with this much padding on the
 left keeps the town clear of it."""
 
-LEGEND_COLLAPSE_BELOW_PX = 700
+LEGEND_COLLAPSE_BELOW_PX = 500
 """Maps narrower than this (phones, narrow columns) start with the legend closed."""
 
 
@@ -219,6 +219,7 @@ class PlannerStyles(MacroElement):
                 vertical-align: top; font-weight: normal; white-space: nowrap; }
             .planner-popup-table td { overflow-wrap: anywhere; }
             .leaflet-control-scale-line { background: rgba(255,255,255,0.8); }
+            .leaflet-container .leaflet-control-attribution { font-size: 10px; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -238,10 +239,10 @@ class PlannerStyles(MacroElement):
         self.hatch_id = GAP_HATCH_ID
         self.hatch_svg = (
             '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
-            f'<pattern id="{GAP_HATCH_ID}" patternUnits="userSpaceOnUse" width="7" height="7" '
+            f'<pattern id="{GAP_HATCH_ID}" patternUnits="userSpaceOnUse" width="8" height="8" '
             'patternTransform="rotate(45)">'
-            f'<line x1="0" y1="0" x2="0" y2="7" stroke="{GAP_COLOR}" stroke-width="1.6" '
-            'stroke-opacity="0.75"/></pattern></defs></svg>'
+            f'<line x1="0" y1="0" x2="0" y2="8" stroke="{GAP_COLOR}" stroke-width="1.2" '
+            'stroke-opacity="0.7"/></pattern></defs></svg>'
         )
 
 
@@ -336,6 +337,10 @@ class MapControls(MacroElement):
                     };
                 }
                 L.plannerLayersTitle = words.layers;
+                if (map.attributionControl) {
+                    map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="'
+                        + words.leaflet + '">Leaflet</a>');
+                }
                 var Scale = L.Control.Scale.extend({
                     _updateMetric: function (maxMeters) {
                         var meters = this._getRoundNum(maxMeters);
@@ -355,7 +360,7 @@ class MapControls(MacroElement):
         self._name = "MapControls"
         self.words = {
             key: escape_text(words[key])
-            for key in ("zoom_in", "zoom_out", "layers", "metres", "kilometres")
+            for key in ("zoom_in", "zoom_out", "layers", "metres", "kilometres", "leaflet")
         }
 
 

@@ -143,7 +143,7 @@ def build_programme_map(
         minutes=fmt_number(minutes, labels),
     )
     sections.append((view, _add_blocks(fmap, town, result, audience, minutes, view, labels)))
-    add_line_layers(fmap, town, text)
+    add_line_layers(fmap, town, text, labels)
     areas = _add_deserts(fmap, town, result, audience, minutes, labels)
     venues = _add_venues(fmap, town, result, labels)
     sections.append((text["areas"], areas))
@@ -343,7 +343,7 @@ def build_proposals_map(
             },
             interactive=False,
         ).add_to(fmap)
-    add_line_layers(fmap, town, text)
+    add_line_layers(fmap, town, text, labels)
     return _finish(fmap, town, [], labels, norms, proposals)
 
 

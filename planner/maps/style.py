@@ -150,8 +150,8 @@ GAP_HATCH_ID = "planner-gap-hatch"
 
 GAP_ZONE_STYLE: dict[str, Any] = {
     "color": GAP_COLOR,
-    "weight": 2,
-    "opacity": 0.9,
+    "weight": 1.2,
+    "opacity": 0.8,
     "fillColor": f"url(#{GAP_HATCH_ID})",
     "fillOpacity": 1.0,
 }

@@ -117,6 +117,7 @@ _MAP: dict[str, tuple[str, str]] = {
     "zoom_in": ("Zoom in", "Приблизить"),
     "zoom_out": ("Zoom out", "Отдалить"),
     "layers": ("Layers", "Слои"),
+    "leaflet": ("A JavaScript library for interactive maps", "Библиотека JavaScript для карт"),
     "metres": ("{value} m", "{value} м"),
     "kilometres": ("{value} km", "{value} км"),
 }
@@ -171,8 +172,10 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
     "app.title": ("Gusev Planner", "Гусев: планировщик"),
     "app.heading": ("{name}: social infrastructure", "{name}: социальная инфраструктура"),
     "app.subtitle": (
-        "official population {population} ({year}, {source}) · norms: {norms}",
-        "официальное население {population} ({year}, {source}) · нормативы: {norms}",
+        "official population {population} ({year}; source on the Data & sources page) · "
+        "norms: {norms}",
+        "официальное население {population} ({year}; источник — на странице «Данные и "
+        "источники») · нормативы: {norms}",
     ),
     "app.unexpected": (
         "Something went wrong while showing this page ({error}). The other pages and the "
@@ -1053,6 +1056,30 @@ _PROPOSALS: dict[str, tuple[str, str]] = {
 }
 
 STRINGS |= {f"proposal.{key}": value for key, value in _PROPOSALS.items()}
+
+_STREET_KINDS: dict[str, tuple[str, str]] = {
+    "motorway": ("motorway", "автомагистраль"),
+    "trunk": ("trunk road", "магистраль"),
+    "primary": ("main road", "главная улица"),
+    "secondary": ("secondary road", "улица районного значения"),
+    "tertiary": ("local through road", "улица местного значения"),
+    "residential": ("residential street", "жилая улица"),
+    "unclassified": ("minor road", "второстепенная дорога"),
+    "living_street": ("living street", "жилая зона"),
+    "service": ("service road", "проезд"),
+    "pedestrian": ("pedestrian street", "пешеходная улица"),
+    "footway": ("footway", "пешеходная дорожка"),
+    "path": ("path", "тропа"),
+    "cycleway": ("cycle path", "велодорожка"),
+    "steps": ("steps", "лестница"),
+    "crossing": ("crossing", "переход"),
+    "bridge": ("bridge", "мост"),
+    "footbridge": ("footbridge", "пешеходный мост"),
+    "footway_bridge": ("footbridge", "пешеходный мост"),
+}
+"""Street kinds (OSM highway values) in words; an unknown kind reads as itself."""
+
+STRINGS |= {f"street_kind.{key}": value for key, value in _STREET_KINDS.items()}
 
 STRINGS |= {
     "page.programme": ("Programme", "Программа"),

@@ -81,6 +81,7 @@ __all__ = [
     "service_label",
     "service_label_lower",
     "service_status",
+    "street_kind",
     "t",
     "town_attribution",
     "town_name",
@@ -397,6 +398,11 @@ def facility_status(key: str, lang: Lang) -> str:
 def requirement_status(key: str, lang: Lang) -> str:
     """Return a service requirement's status (missing, ok, not_required)."""
     return t(f"gaps.req_status.{key}", lang)
+
+
+def street_kind(key: str, lang: Lang) -> str:
+    """Return a street kind ("residential") in words ("residential street", "жилая улица")."""
+    return _known(f"street_kind.{key.lower()}", key.replace("_", " "), lang)
 
 
 def load_status(key: str, lang: Lang) -> str:
