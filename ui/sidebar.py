@@ -23,6 +23,7 @@ from planner.presentation.words import (
     pace_label,
     service_label,
     t,
+    town_attribution,
 )
 from ui.common import md_escape
 from ui.state import (
@@ -160,7 +161,7 @@ def _analysis_controls(lang: Lang, folder: str, norm_key: str) -> Context:
         format_func=lambda key: t("side.all_districts", lang) if key == ALL else names[key],
         key="district",
     )
-    st.caption(md_escape(town.meta.attribution))
+    st.caption(md_escape(town_attribution(town.meta, lang)))
     try:
         with st.spinner(t("side.analysis", lang) + "…"):
             analysis = get_analysis(folder, norm_key, speed, include_planned)

@@ -84,6 +84,7 @@ from planner.presentation.words import (
     service_status,
     shortfall,
     t,
+    town_attribution,
     town_name,
     zone_clause,
 )
@@ -500,7 +501,7 @@ def _annex(
         Paragraph(escape_text(t("report.provenance", lang)), styles["h2"]),
         Paragraph(escape_text(provenance_line(analysis, lang)), styles["body"]),
         _frame_table(provenance_table(analysis.town, lang), lang, styles),
-        Paragraph(escape_text(analysis.town.meta.attribution), styles["note"]),
+        Paragraph(escape_text(town_attribution(analysis.town.meta, lang)), styles["note"]),
     ]
     required, _ = requirement_tables(analysis, lang)
     if service is not None:

@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 
 from planner.fileio import write_atomic
 from planner.presentation.catalogue import Lang, t
-from planner.presentation.words import service_label
+from planner.presentation.words import service_label, town_attribution
 from planner.scenarios.compare import ScenarioComparison
 
 __all__ = ["CHANGE_COLOURS", "changed_services", "save_comparison_map"]
@@ -158,7 +158,7 @@ def save_comparison_map(
     fig.text(
         0.01,
         0.01,
-        t("scenario.modelled_note", lang, attribution=town.meta.attribution),
+        t("scenario.modelled_note", lang, attribution=town_attribution(town.meta, lang)),
         fontsize=6.5,
         color="#444444",
         wrap=True,

@@ -44,6 +44,7 @@ from planner.presentation.words import (
     norm_set_title,
     service_label,
     t,
+    town_attribution,
     town_name,
 )
 from planner.scenarios.compare import ScenarioComparison
@@ -231,7 +232,7 @@ def render_map_page(
     )
     footer_lines = [
         provenance_line(analysis, lang),
-        analysis.town.meta.attribution,
+        town_attribution(analysis.town.meta, lang),
         stamp_line(stamp, lang),
     ]
     wrap = int((width_mm - 2 * m) / (1.55 * scale))

@@ -29,6 +29,7 @@ from planner.presentation.words import (
     fmt_share,
     month_label,
     t,
+    town_attribution,
 )
 from planner.programme.access import ProgrammeAccess, town_timezone
 from ui.common import md_escape, page_header
@@ -155,7 +156,7 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
             height=MAP_HEIGHT_PX,
             use_container_width=True,
         )
-        st.caption(md_escape(town.meta.attribution))
+        st.caption(md_escape(town_attribution(town.meta, ctx.lang)))
     st.subheader(t("programme.venues_title", lang))
     st.dataframe(
         programme_venue_table(result, town, analysis.norms, lang),

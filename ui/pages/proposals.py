@@ -43,6 +43,7 @@ from planner.presentation.words import (
     proposal_status,
     service_label,
     t,
+    town_attribution,
 )
 from planner.scenarios.compare import run_comparison
 from planner.scenarios.store import ScenarioStore
@@ -83,7 +84,7 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
                 or {}
             )
             clicked = state.get("last_clicked")
-            st.caption(md_escape(town.meta.attribution))
+            st.caption(md_escape(town_attribution(town.meta, lang)))
     with form_column:
         _new_proposal_form(ctx, analysis, store, clicked)
     if frame.empty:
