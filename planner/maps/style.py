@@ -234,7 +234,7 @@ def load_class(share: float | None) -> tuple[str, str]:
     Examples
     --------
     >>> load_class(0.5), load_class(0.85), load_class(1.0), load_class(float("nan"))
-    (('low', '#1a9850'), ('high', '#fdae61'), ('full', '#d73027'), ('unknown', '#9e9e9e'))
+    (('low', '#f0f0f0'), ('high', '#969696'), ('full', '#252525'), ('unknown', '#ffffff'))
     """
     if share is None or math.isnan(share):
         return "unknown", LOAD_UNKNOWN_COLOR
