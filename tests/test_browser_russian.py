@@ -49,6 +49,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("Данные и источники", "Данные и источники"),
 )
 """(navigation link, title the page's heading starts with)."""
+PAGE_IDS = ("overview", "map", "gaps", "facilities", "programme", "proposals", "sources")
 
 ALLOWED: frozenset[str] = frozenset(
     {
@@ -235,7 +236,7 @@ def _map_frame(page: Page) -> Frame:
     return frame
 
 
-@pytest.mark.parametrize(("link", "title"), PAGES, ids=[p[0] for p in PAGES])
+@pytest.mark.parametrize(("link", "title"), PAGES, ids=PAGE_IDS)
 def test_russian_page_has_no_stray_english(board: RussianBoard, link: str, title: str, tmp_path):
     page = board.page
     _goto(page, link, title)
@@ -251,7 +252,7 @@ def test_russian_page_has_no_stray_english(board: RussianBoard, link: str, title
             "(d) => { d.open = true; }); }"
         )
         texts += frame.evaluate(VISIBLE_TEXT_JS)
-    shot = tmp_path / f"ru-{link}-{board.size[0]}x{board.size[1]}.png"
+    shot = tmp_path / f"ru-{PAGE_IDS[[p[0] for p in PAGES].index(link)]}-{board.size[0]}.png"
     page.screenshot(path=str(shot))
     save_artifact(shot)
     stray = english_words(texts)

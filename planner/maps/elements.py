@@ -337,9 +337,11 @@ class MapControls(MacroElement):
                     };
                 }
                 L.plannerLayersTitle = words.layers;
-                if (map.attributionControl) {
-                    map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="'
-                        + words.leaflet + '">Leaflet</a>');
+                // Leaflet's own prefix (its link and flag), with the link's title translated.
+                var attribution = map.attributionControl;
+                if (attribution && typeof attribution.options.prefix === "string") {
+                    attribution.setPrefix(attribution.options.prefix.replace(
+                        /title="[^"]*"/, 'title="' + words.leaflet + '"'));
                 }
                 var Scale = L.Control.Scale.extend({
                     _updateMetric: function (maxMeters) {
