@@ -121,3 +121,41 @@ def test_status_change_from_the_page(town_dir: Path):
     status_boxes[0].set_value("accepted")
     next(b for b in at.button if b.label == "Set status").click().run()
     assert store.get("p1").status == "accepted"
+
+
+def test_overview_shows_the_programme_per_district_in_both_languages(town_dir: Path):
+    from planner.io import load_town
+    from planner.norms import load_norms
+    from planner.presentation.words import fmt_share
+    from planner.programme.access import cultural_services, programme_access
+
+    norms = load_norms()
+    town = load_town(town_dir, norms=norms)
+    expected = programme_access(town, "2026-10", cultural=cultural_services(norms)).districts
+    expected = expected[(expected["audience"] == "all") & (expected["minutes"] == 15)]
+    at = _app(town_dir, overview_month="2026-10")
+    table = _deserts_table(at, "Residents in cultural deserts")
+    assert list(table["District"]) == ["East", "West"]
+    assert list(table["Residents in cultural deserts"]) == list(expected["desert_residents"])
+    assert "By district: everyone within 15 min" in "\n".join(_texts(at))
+    # One district chosen: its row only, and the metrics are that district's.
+    at.selectbox(key="district").set_value("west").run()
+    table = _deserts_table(at, "Residents in cultural deserts")
+    assert list(table["District"]) == ["West"]
+    west = expected[expected["district"] == "west"].iloc[0]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Residents with events within 15 min"] == fmt_share(
+        west["share_with_events"], "en"
+    )
+    at.session_state["lang"] = "ru"
+    at.run()
+    table = _deserts_table(at, "Жителей в «культурной пустыне»")
+    assert list(table["Район"]) == ["Запад"]
+    assert "По районам: все жители, до 15 мин" in "\n".join(_texts(at))
+
+
+def _deserts_table(at, header: str):
+    """The Overview's one table of the programme per district (the one with deserts)."""
+    tables = [d.value for d in at.dataframe if header in d.value.columns]
+    assert len(tables) == 1, [list(d.value.columns) for d in at.dataframe]
+    return tables[0]

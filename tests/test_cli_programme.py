@@ -185,3 +185,20 @@ def test_proposals_commands_on_an_unusable_database_print_one_line(tmp_path, cap
     bad.write_text("this is not a database", encoding="utf-8")
     assert main(["proposals", *command, "--db", str(bad)]) == 2
     assert "Cannot open the scenario database" in one_error_line(capsys.readouterr().err)
+
+
+def test_dashboard_workbook_equals_the_cli_file(tmp_path, monkeypatch, capsys):
+    from planner.exports.programme import programme_xlsx_bytes
+    from planner.exports.stamp import town_stamp
+    from planner.io import load_town
+    from planner.norms import load_norms
+    from planner.programme.access import cultural_services, programme_access
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764633600")
+    assert main(["programme", str(GUSEV), "--month", "2026-10", "--out", str(tmp_path)]) == 0
+    norms = load_norms()
+    town = load_town(GUSEV, norms=norms)
+    result = programme_access(town, "2026-10", cultural=cultural_services(norms))
+    stamp = town_stamp(town, norms, walk_speed_m_min=norms.walk_speed_m_min, include_planned=False)
+    data = programme_xlsx_bytes(result, town, norms, "en", stamp)
+    assert data == (tmp_path / "programme.xlsx").read_bytes()

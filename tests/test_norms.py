@@ -9,6 +9,7 @@ import dataclasses
 import functools
 import math
 import pickle
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -299,3 +300,34 @@ def test_bundled_services_demand_is_monotone(
     low = norm.places_for(p_low, {"pop_0_6": c_low, "pop_7_17": c_low})
     high = norm.places_for(p_high, {"pop_0_6": c_high, "pop_7_17": c_high})
     assert 0.0 <= low <= high
+
+
+@pytest.mark.parametrize("name", ["sp42_small_town", "fifteen_minute_city"])
+def test_every_clause_of_the_bundled_sets_reads_in_russian(name: str) -> None:
+    # The Russian report and tables quote clause_ru: no English paraphrase may remain. Paths
+    # (docs/norms.md, blocksnet/...json) and names (BlocksNet; the title of Moreno et al.'s paper,
+    # a citation) stay as they are.
+    def english(text: str) -> list[str]:
+        words = re.sub(r"\S*[/.]\S*", " ", text)  # paths and file names
+        return [w for w in re.findall(r"[A-Za-z]{3,}", words) if w not in {"BlocksNet"}]
+
+    norms = load_norms(name)
+    sources = [*norms.sources.values()]
+    sources += [s for service in norms.services.values() for s in service.sources.values()]
+    for source in sources:
+        assert source.clause_ru, source.clause
+        assert not english(source.clause_in("ru")), source.clause_ru
+        assert source.clause_in("en") == source.clause
+        if not source.document.startswith("Moreno"):
+            assert not english(source.document_in("ru")), source.document_in("ru")
+
+
+def test_a_source_without_russian_text_falls_back_to_its_own() -> None:
+    from planner.norms import Source
+
+    plain = Source(document="СП 42.13330.2016", clause="Table 10.1", url=None, confidence="B")
+    assert plain.clause_in("ru") == "Table 10.1"
+    assert plain.document_in("ru") == "СП 42.13330.2016"
+    russian = dataclasses.replace(plain, clause_ru="Таблица 10.1")
+    assert russian.clause_in("ru") == "Таблица 10.1"
+    assert russian.clause_in("en") == "Table 10.1"

@@ -13,6 +13,7 @@ venues with headers in the report's language, and the stamp. Every file is writt
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -40,6 +41,8 @@ __all__ = [
     "export_programme",
     "programme_tables",
     "programme_workbook",
+    "programme_xlsx_bytes",
+    "write_programme_xlsx",
 ]
 
 PROGRAMME_LAYERS: tuple[str, ...] = ("units", "venues", "deserts", "boundary")
@@ -145,23 +148,44 @@ def export_programme(
     written = [write_atomic(folder / "programme.gpkg", write)]
     for name, table in programme_tables(result, town).items():
         written.append(write_csv(table, folder / f"{name}.csv"))
-    sheets = programme_workbook(result, town, norms, lang, stamp)
-    share_headers = {t("programme.col.share_with_events", lang)}
-    decimal_headers = {t(f"programme.col.{c}", lang) for c in ("events_mean", "seats_per_resident")}
     written.append(
         write_atomic(
             folder / "programme.xlsx",
-            lambda tmp: write_sheets(
-                sheets,
-                tmp,
-                title=t("programme.title", lang, month=month_label(result.month, lang)),
-                date=stamp.date,
-                share_headers=share_headers,
-                decimal_headers=decimal_headers,
-            ),
+            lambda tmp: write_programme_xlsx(result, town, norms, lang, stamp, tmp),
         )
     )
     return written
+
+
+def write_programme_xlsx(
+    result: ProgrammeAccess,
+    town: Town,
+    norms: NormSet,
+    lang: Lang,
+    stamp: ExportStamp,
+    path: Path,
+) -> None:
+    """Write ``programme.xlsx`` (``programme_workbook``) to ``path``, a staging path."""
+    write_sheets(
+        programme_workbook(result, town, norms, lang, stamp),
+        path,
+        title=t("programme.title", lang, month=month_label(result.month, lang)),
+        date=stamp.date,
+        share_headers={t("programme.col.share_with_events", lang)},
+        decimal_headers={
+            t(f"programme.col.{c}", lang) for c in ("events_mean", "seats_per_resident")
+        },
+    )
+
+
+def programme_xlsx_bytes(
+    result: ProgrammeAccess, town: Town, norms: NormSet, lang: Lang, stamp: ExportStamp
+) -> bytes:
+    """Return ``programme.xlsx`` as bytes: the dashboard's download, equal to the CLI's file."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "programme.xlsx"
+        write_programme_xlsx(result, town, norms, lang, stamp, path)
+        return path.read_bytes()
 
 
 def _venue_layer(result: ProgrammeAccess, town: Town) -> gpd.GeoDataFrame:

@@ -57,8 +57,7 @@ from planner.presentation.programme import (
     modelled_event_share,
     programme_district_table,
     programme_summary_table,
-    seats_text,
-    venue_state,
+    venue_lines,
 )
 from planner.presentation.scenarios import comparison_table
 from planner.presentation.tables import (
@@ -74,7 +73,6 @@ from planner.presentation.words import (
     Lang,
     capacity_unit,
     district_names,
-    facility_names,
     fmt_amount,
     fmt_number,
     fmt_share,
@@ -431,29 +429,6 @@ def _programme_page(
         t("programme.col.seats_per_resident", lang): 2,
     }
     first = {t("programme.col.audience", lang), t("programme.col.district", lang)}
-    v = result.venues
-    names = facility_names(town, lang)
-    venue_rows = [
-        [t(f"programme.col.{c}", lang) for c in ("venue", "service", "events", "seats", "idle")]
-    ]
-    venue_rows += [
-        [
-            names.get(f, f),
-            service_label(norms, sv, lang),
-            fmt_number(e, lang),
-            seats_text(seats, unknown, lang),
-            venue_state(idle, e, lang),
-        ]
-        for f, sv, e, seats, unknown, idle in zip(
-            v["facility_id"],
-            v["service"],
-            v["events"],
-            v["seats"],
-            v["unknown_capacity"],
-            v["idle"],
-            strict=True,
-        )
-    ]
     return [
         Paragraph(
             escape_text(t("programme.title", lang, month=month_label(month, lang))), styles["h1"]
@@ -480,7 +455,7 @@ def _programme_page(
         ),
         Paragraph(escape_text(t("report.programme_venues", lang)), styles["h2"]),
         _table(
-            venue_rows,
+            venue_lines(result, town, norms, lang),
             styles,
             widths=[w * mm for w in (62, 48, 15, 30, 25)],
             numeric_from=-1,

@@ -4,35 +4,8 @@ Import from here: ``from planner.norms import NormSet, load_norms``. Inside the 
 modules import each other directly (model <- schema <- loading), so there is no cycle.
 """
 
+from planner.norms import model
 from planner.norms.loading import available_norm_sets, load_norms
-from planner.norms.model import (
-    DEFAULT_NORM_SET,
-    PACES,
-    SERVICE_KEYS,
-    Category,
-    Confidence,
-    DemandRule,
-    FrozenMap,
-    MinCount,
-    NormSet,
-    Pace,
-    ServiceNorm,
-    Source,
-)
+from planner.norms.model import *  # noqa: F403  (the model's public names, by its __all__)
 
-__all__ = [
-    "DEFAULT_NORM_SET",
-    "PACES",
-    "SERVICE_KEYS",
-    "Category",
-    "Confidence",
-    "DemandRule",
-    "FrozenMap",
-    "MinCount",
-    "NormSet",
-    "Pace",
-    "ServiceNorm",
-    "Source",
-    "available_norm_sets",
-    "load_norms",
-]
+__all__ = [*model.__all__, "available_norm_sets", "load_norms"]  # noqa: PLE0604

@@ -113,6 +113,9 @@ class Source:
         (docs/norms.md §1).
     note
         Caveats, alternatives and the reason a conflicting value was chosen.
+    document_ru, clause_ru
+        The document and clause in Russian where the norm set gives them (empty: the same as
+        ``document`` / ``clause``, e.g. a Russian title); the Russian report and tables use them.
     """
 
     document: str
@@ -120,6 +123,16 @@ class Source:
     url: str | None
     confidence: Confidence
     note: str = ""
+    document_ru: str = ""
+    clause_ru: str = ""
+
+    def document_in(self, lang: str) -> str:
+        """Return the document's name in a language (``ru``: ``document_ru`` when given)."""
+        return self.document_ru or self.document if lang == "ru" else self.document
+
+    def clause_in(self, lang: str) -> str:
+        """Return the clause in a language (``ru``: ``clause_ru`` when given)."""
+        return self.clause_ru or self.clause if lang == "ru" else self.clause
 
 
 _NO_SOURCES: FrozenMap[str, Source] = FrozenMap()

@@ -105,6 +105,8 @@ _SOURCE_FIELDS: dict[str, _Field] = {
     "url": _Field("str"),
     "confidence": _Field("str", required=True),
     "note": _Field("str"),
+    "document_ru": _Field("str"),
+    "clause_ru": _Field("str"),
 }
 _RADIUS_FIELDS = ("radius_m", *RADIUS_ALTERNATIVES, "walk_limit_m", "walk_limit_min")
 _KIND_NAMES: dict[Kind, str] = {
@@ -423,6 +425,8 @@ def _build_sources(table: Mapping[str, Mapping[str, Any]]) -> FrozenMap[str, Sou
                 url=body.get("url"),
                 confidence=cast("Confidence", body["confidence"]),
                 note=body.get("note", ""),
+                document_ru=body.get("document_ru", ""),
+                clause_ru=body.get("clause_ru", ""),
             ),
         )
         for group, body in table.items()

@@ -970,6 +970,14 @@ _PROGRAMME: dict[str, tuple[str, str]] = {
     ),
     "venues_title": ("Venues this month", "Площадки в этом месяце"),
     "districts_title": ("By district: {audience}", "По районам: {audience}"),
+    "download": (
+        "Download the month's tables (XLSX)",
+        "Скачать таблицы месяца (XLSX)",
+    ),
+    "districts_overview": (
+        "By district: everyone within {minutes} min",
+        "По районам: все жители, до {minutes} мин",
+    ),
     "desert_layer": (
         "Cultural deserts ({audience}, {minutes} min)",
         "«Культурные пустыни» ({audience}, {minutes} мин)",

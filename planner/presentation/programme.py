@@ -85,6 +85,36 @@ def venue_state(idle: bool, events: int, lang: Lang) -> str:
     return t("programme.idle.no" if events else "programme.idle.other", lang)
 
 
+def venue_lines(
+    result: ProgrammeAccess, town: Town, norms: NormSet | None, lang: Lang
+) -> list[list[str]]:
+    """Return the venues in words, headers first: name, service, events, seats, state."""
+    names = facility_names(town, lang)
+    v = result.venues
+    rows = [
+        [t(f"programme.col.{c}", lang) for c in ("venue", "service", "events", "seats", "idle")]
+    ]
+    rows += [
+        [
+            names.get(f, f),
+            service_label(norms, sv, lang),
+            fmt_number(e, lang),
+            seats_text(seats, unknown, lang),
+            venue_state(idle, e, lang),
+        ]
+        for f, sv, e, seats, unknown, idle in zip(
+            v["facility_id"],
+            v["service"],
+            v["events"],
+            v["seats"],
+            v["unknown_capacity"],
+            v["idle"],
+            strict=True,
+        )
+    ]
+    return rows
+
+
 def seats_text(seats: float, unknown_events: int, lang: Lang) -> str:
     """Return the seats of a venue's events, saying how many events have no known size."""
     if not unknown_events:
@@ -180,29 +210,7 @@ def programme_lines(
     ]
     lines += [*table(headers, rows, indent="  "), ""]
     lines.append(t("programme.venues_heading", lang))
-    names = facility_names(town, lang)
-    v = result.venues
-    venue_rows = [
-        [
-            names.get(f, f),
-            service_label(norms, sv, lang),
-            fmt_number(e, lang),
-            seats_text(seats, unknown, lang),
-            venue_state(idle, e, lang),
-        ]
-        for f, sv, e, seats, unknown, idle in zip(
-            v["facility_id"],
-            v["service"],
-            v["events"],
-            v["seats"],
-            v["unknown_capacity"],
-            v["idle"],
-            strict=True,
-        )
-    ]
-    venue_headers = [
-        t(f"programme.col.{c}", lang) for c in ("venue", "service", "events", "seats", "idle")
-    ]
+    venue_headers, *venue_rows = venue_lines(result, town, norms, lang)
     lines += [*table(venue_headers, venue_rows, indent="  "), ""]
     shortest = result.minutes[0]
     lines.append(t("programme.districts_heading", lang, minutes=fmt_number(shortest, lang)))

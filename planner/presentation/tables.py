@@ -352,8 +352,8 @@ def norms_table(norms: NormSet, lang: Lang) -> pd.DataFrame:
                     t("col.walk_limit", lang): norm.walk_limit_m,
                     t("col.walk_minutes", lang): norm.walk_limit_min,
                     t("col.what", lang): _what(what, lang),
-                    t("col.document", lang): source.document,
-                    t("col.clause", lang): source.clause,
+                    t("col.document", lang): source.document_in(lang),
+                    t("col.clause", lang): source.clause_in(lang),
                     t("col.confidence", lang): source.confidence,
                     t("col.link", lang): source.url or "",
                 }
@@ -363,8 +363,8 @@ def norms_table(norms: NormSet, lang: Lang) -> pd.DataFrame:
             {
                 t("col.service", lang): "—",
                 t("col.what", lang): _what(what, lang),
-                t("col.document", lang): source.document,
-                t("col.clause", lang): source.clause,
+                t("col.document", lang): source.document_in(lang),
+                t("col.clause", lang): source.clause_in(lang),
                 t("col.confidence", lang): source.confidence,
                 t("col.link", lang): source.url or "",
             }

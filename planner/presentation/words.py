@@ -485,7 +485,11 @@ def citation(source: Source | None, lang: Lang) -> str:
     if source is None:
         return t("cite.none", lang)
     return t(
-        "cite.source", lang, document=source.document, clause=source.clause, level=source.confidence
+        "cite.source",
+        lang,
+        document=source.document_in(lang),
+        clause=source.clause_in(lang),
+        level=source.confidence,
     )
 
 

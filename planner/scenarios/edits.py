@@ -47,8 +47,32 @@ DEFAULT_SNAP_M = 30.0
 _NO_MAP: FrozenMap[str, float] = FrozenMap()
 
 
+class _Adds:
+    """An edit that adds something new to the town, named by its new ``id``."""
+
+    __slots__ = ()
+    id: str
+
+    @property
+    def target(self) -> str:
+        """The id this edit adds."""
+        return self.id
+
+
+class _OnFacility:
+    """An edit of one existing (or earlier added) facility, named by ``facility_id``."""
+
+    __slots__ = ()
+    facility_id: str
+
+    @property
+    def target(self) -> str:
+        """The id of the facility this edit is about."""
+        return self.facility_id
+
+
 @dataclass(frozen=True, slots=True)
-class AddFacility:
+class AddFacility(_Adds):
     """Build a facility at a point.
 
     Attributes
@@ -83,14 +107,9 @@ class AddFacility:
     source: str = ""
     note: str = ""
 
-    @property
-    def target(self) -> str:
-        """The id this edit adds."""
-        return self.id
-
 
 @dataclass(frozen=True, slots=True)
-class MoveFacility:
+class MoveFacility(_OnFacility):
     """Move an existing (or earlier added) facility to another point."""
 
     op: ClassVar[str] = "move_facility"
@@ -99,42 +118,27 @@ class MoveFacility:
     lat: float
     note: str = ""
 
-    @property
-    def target(self) -> str:
-        """The id this edit changes."""
-        return self.facility_id
-
 
 @dataclass(frozen=True, slots=True)
-class RemoveFacility:
+class RemoveFacility(_OnFacility):
     """Take a facility out of the town altogether (it was never there)."""
 
     op: ClassVar[str] = "remove_facility"
     facility_id: str
     note: str = ""
 
-    @property
-    def target(self) -> str:
-        """The id this edit removes."""
-        return self.facility_id
-
 
 @dataclass(frozen=True, slots=True)
-class CloseFacility:
+class CloseFacility(_OnFacility):
     """Close a facility: it stays on the map with status ``closed`` and serves no one."""
 
     op: ClassVar[str] = "close_facility"
     facility_id: str
     note: str = ""
 
-    @property
-    def target(self) -> str:
-        """The id this edit closes."""
-        return self.facility_id
-
 
 @dataclass(frozen=True, slots=True)
-class ChangeFacility:
+class ChangeFacility(_OnFacility):
     """Change a facility's capacity, its status, or both (None leaves a value as it is)."""
 
     op: ClassVar[str] = "change_facility"
@@ -143,14 +147,9 @@ class ChangeFacility:
     status: str | None = None
     note: str = ""
 
-    @property
-    def target(self) -> str:
-        """The id this edit changes."""
-        return self.facility_id
-
 
 @dataclass(frozen=True, slots=True)
-class AddHousing:
+class AddHousing(_Adds):
     """Add a residential development: an area (polygon) or a building (point).
 
     Residents are given directly (``residents``) or as ``flats`` times a household size
@@ -195,14 +194,9 @@ class AddHousing:
     source: str = ""
     note: str = ""
 
-    @property
-    def target(self) -> str:
-        """The id this edit adds."""
-        return self.id
-
 
 @dataclass(frozen=True, slots=True)
-class AddStreet:
+class AddStreet(_Adds):
     """Add a walkable segment (footpath, footbridge, bridge, crossing) joined at its ends.
 
     Each end within ``snap_m`` of the network is joined to it: to the nearest street vertex
@@ -219,11 +213,6 @@ class AddStreet:
     snap_m: float = DEFAULT_SNAP_M
     provenance: str = "illustrative"
     note: str = ""
-
-    @property
-    def target(self) -> str:
-        """The id this edit adds."""
-        return self.id
 
 
 @dataclass(frozen=True, slots=True)

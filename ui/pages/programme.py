@@ -14,6 +14,9 @@ from streamlit_folium import st_folium
 
 from planner.analysis import TownAnalysis
 from planner.errors import PlannerError
+from planner.exports.naming import export_filename
+from planner.exports.programme import programme_xlsx_bytes
+from planner.exports.stamp import town_stamp
 from planner.layers import EVENT_AUDIENCES
 from planner.maps.assets import require_vendor_files
 from planner.maps.programme import build_programme_map
@@ -33,6 +36,7 @@ from planner.presentation.words import (
 )
 from planner.programme.access import ProgrammeAccess, town_timezone
 from ui.common import md_escape, page_header
+from ui.downloads import MIME_TYPES
 from ui.state import Context, get_programme, get_programme_months
 
 MAP_HEIGHT_PX = 560
@@ -67,9 +71,22 @@ def _result(ctx: Context, month: str) -> ProgrammeAccess:
     )
 
 
-def _metrics(ctx: Context, result: ProgrammeAccess, audience: str, minutes: float) -> None:
+def _metrics(
+    ctx: Context,
+    result: ProgrammeAccess,
+    audience: str,
+    minutes: float,
+    *,
+    district: str | None = None,
+) -> None:
+    """Draw the month's headline figures: of the town, or of one district when given."""
     lang = ctx.lang
-    summary = result.summary[result.summary["audience"] == audience].set_index("minutes")
+    frame = result.summary
+    if district is not None:
+        frame = result.districts[result.districts["district"] == district]
+    summary = frame[frame["audience"] == audience].set_index("minutes")
+    if summary.empty:  # a district without residents
+        return
     row = summary.loc[minutes]
     longest = summary.loc[result.minutes[-1]]
     counted = int(result.occurrences["counted"].sum())
@@ -104,8 +121,28 @@ def overview_section(ctx: Context, analysis: TownAnalysis) -> None:
         return
     month = _month_choice(ctx, analysis, "overview_month")
     result = _result(ctx, month)
-    _metrics(ctx, result, "all", result.minutes[0])
+    _metrics(ctx, result, "all", result.minutes[0], district=ctx.district)
     _modelled_note(ctx, analysis)
+    # Per district, everyone, at the shortest walk: where residents reach events and where not.
+    shortest = result.minutes[0]
+    table = programme_district_table(result, analysis.town, lang)
+    rows = result.districts[result.districts["audience"] == "all"].reset_index(drop=True)
+    keep = (rows["minutes"] == shortest) & (
+        rows["district"] == ctx.district if ctx.district is not None else True
+    )
+    st.caption(
+        t(
+            "programme.districts_overview",
+            lang,
+            minutes=fmt_number(shortest, lang),
+        )
+    )
+    st.dataframe(
+        table[keep.to_numpy()].drop(columns=[t("programme.col.minutes", lang)]),
+        hide_index=True,
+        column_config=_share_column(lang),
+        key="overview_programme_districts",
+    )
 
 
 def render(ctx: Context, analysis: TownAnalysis) -> None:
@@ -169,6 +206,29 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
         hide_index=True,
         column_config=_share_column(lang),
         key="programme_districts",
+    )
+    _download(ctx, analysis, result)
+
+
+def _download(ctx: Context, analysis: TownAnalysis, result: ProgrammeAccess) -> None:
+    """Offer the month's tables as the workbook ``planner programme --out`` writes."""
+    stamp = town_stamp(
+        analysis.town,
+        analysis.norms,
+        walk_speed_m_min=ctx.walk_speed_m_min,
+        include_planned=ctx.include_planned,
+    )
+    name = export_filename(
+        analysis.town.meta.name, None, f"programme-{result.month}", ctx.lang,
+        stamp.date.isoformat(), "xlsx",
+    )  # fmt: skip
+    st.download_button(
+        t("programme.download", ctx.lang),
+        data=programme_xlsx_bytes(result, analysis.town, analysis.norms, ctx.lang, stamp),
+        file_name=name,
+        mime=MIME_TYPES["xlsx"],
+        key="programme_download",
+        icon=":material/download:",
     )
 
 
