@@ -151,6 +151,9 @@ def test_overview_shows_the_programme_per_district_in_both_languages(town_dir: P
     at.run()
     table = _deserts_table(at, "Жителей в «культурной пустыне»")
     assert list(table["Район"]) == ["Запад"]
+    # The month chosen survives the switch (the widget is drawn anew in each language).
+    assert {m.label: m.value for m in at.metric}["Событий в месяце"] == "10"
+    assert at.selectbox(key="overview_month_ru").value == "2026-10"
     assert "По районам: все жители, до 15 мин" in "\n".join(_texts(at))
 
 

@@ -53,16 +53,24 @@ def _month_choice(ctx: Context, analysis: TownAnalysis, key: str) -> str:
     current = default_month(months, analysis)
     if not months:
         return current
+    # One widget per language: a kept widget would show the month still named in the language
+    # it was chosen in ("December 2026" on the Russian page) until the next run. The choice
+    # itself lives under ``key`` and survives the switch.
+    widget = f"{key}_{ctx.lang}"
     if st.session_state.get(key) not in months:
         st.session_state[key] = current
-    return str(
+    if st.session_state.get(widget) not in months:  # new in this language (Streamlit drops
+        st.session_state[widget] = st.session_state[key]  # a widget's state when not drawn)
+    chosen = str(
         st.selectbox(
             t("programme.month", ctx.lang),
             months,
             format_func=lambda m: month_label(m, ctx.lang),
-            key=key,
+            key=widget,
         )
     )
+    st.session_state[key] = chosen
+    return chosen
 
 
 def _result(ctx: Context, month: str) -> ProgrammeAccess:
@@ -233,9 +241,12 @@ def _download(ctx: Context, analysis: TownAnalysis, result: ProgrammeAccess) -> 
 
 
 def _share_column(lang: Lang) -> dict[str, Any]:
+    """Column formats of the figure tables: the share as a bar, means with few decimals."""
     header = t("programme.col.share_with_events", lang)
     return {
         header: st.column_config.ProgressColumn(
             header, format="percent", min_value=0.0, max_value=1.0
-        )
+        ),
+        t("programme.col.events_mean", lang): st.column_config.NumberColumn(format="%.1f"),
+        t("programme.col.seats_per_resident", lang): st.column_config.NumberColumn(format="%.2f"),
     }
