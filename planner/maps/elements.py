@@ -413,9 +413,15 @@ def facility_popup(
     capacity (e.g. the load from the analysis).
     """
     title = pick(labels, row["name"], row["name_ru"] or row["name"])
+    # English shows both names (the Russian one is how residents know it); Russian shows the
+    # Russian name only, so no English text appears in a Russian popup.
+    names = pick(
+        labels,
+        [(text["name"], escape_text(row["name"])), (text["name_ru"], escape_text(row["name_ru"]))],
+        [(text["name"], escape_text(title))],
+    )
     fields: list[tuple[str, str]] = [
-        (text["name"], escape_text(row["name"])),
-        (text["name_ru"], escape_text(row["name_ru"])),
+        *names,
         (text["service"], escape_text(label)),
         (text["address"], escape_text(row["address"])),
         (text["capacity"], capacity_text(row, text, labels, norms)),

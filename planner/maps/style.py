@@ -129,9 +129,12 @@ Keys are ``status.*`` keys of ``planner.presentation.catalogue``; the legend lis
 classes drawn. One class key, one colour; the same colour is reused only for the same meaning
 in another view (served within the walk is served within the norm's distance)."""
 
+FULL_LOAD_SHARE = 0.999
+"""A facility is full from this load share: every place taken (to solver rounding)."""
+
 LOAD_CLASSES: tuple[tuple[float, str, str], ...] = (
     (0.7, "low", "#f0f0f0"),
-    (0.999, "high", "#969696"),
+    (FULL_LOAD_SHARE, "high", "#969696"),
     (float("inf"), "full", "#252525"),
 )
 """Facility fill by load share (ColorBrewer Greys): (upper bound, ``load.*`` key, colour);

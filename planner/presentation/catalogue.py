@@ -106,7 +106,10 @@ _MAP: dict[str, tuple[str, str]] = {
     "gap_zones": ("Gap zones", "Зоны дефицита"),
     "gap_zone": ("Gap zone", "Зона дефицита"),
     "unmet_places": ("Shortfall", "Не хватает"),
-    "unmet_residents": ("Residents not served", "Жителей без обслуживания"),
+    "unmet_residents": (
+        "Residents not served within the norm",
+        "Жителей без места в нормативе",
+    ),
     "project": ("Suggested project", "Предлагаемый объект"),
     "coverage_status": ("Coverage", "Обеспеченность"),
     "nearest": ("Nearest facility", "Ближайшее учреждение"),
@@ -127,7 +130,7 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
     "status.within_norm": ("served within the norm", "обслужены в нормативе"),
     "status.beyond_norm": ("served beyond the norm", "обслужены за пределами норматива"),
     "status.partly_unserved": ("partly unserved", "частично не обслужены"),
-    "status.unserved": ("unserved", "не обслужены"),
+    "status.unserved": ("not served at all", "не обслужены совсем"),
     "status.no_demand": ("no demand", "нет потребности"),
     "status.within_walk": ("within walking distance", "в пешей доступности"),
     "status.beyond_walk": ("beyond walking distance", "вне пешей доступности"),
@@ -151,7 +154,7 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
     "status.no_cut_off": ("radius and walk agree", "радиус и пешая доступность совпадают"),
     "load.low": ("load below 70 %", "загрузка ниже 70 %"),
     "load.high": ("load 70–99 %", "загрузка 70–99 %"),
-    "load.full": ("full", "заполнено"),
+    "load.full": ("full: every place taken", "заполнено: все места заняты"),
     "load.unknown": ("load unknown", "загрузка неизвестна"),
     "view.network": ("walking network", "пешеходная сеть"),
     "view.radius": ("normative radius", "нормативный радиус"),
@@ -277,6 +280,10 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
     ),
     "ov.in_district": ("District: {district}", "Район: {district}"),
     "ov.chart_caption": ("residents by coverage", "жители по обеспеченности"),
+    "ov.card_counts": (
+        "{chart} · gap zones: {zones} · full: {full} · overloaded: {overloaded}",
+        "{chart} · зон дефицита: {zones} · заполнено: {full} · перегружено: {overloaded}",
+    ),
     "col.service": ("Service", "Услуга"),
     "col.status": ("Status", "Состояние"),
     "col.facilities": ("Facilities", "Учреждений"),
@@ -293,10 +300,40 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
     "col.unit": ("Unit", "Ед."),
     "col.gap_zones": ("Gap zones", "Зон дефицита"),
     "col.overloaded": ("Overloaded", "Перегружено"),
+    # Definitions shown beside the figures (column help, captions).
+    "def.unmet": (
+        "Places short: places needed minus places provided within the walking norm.",
+        "Не хватает мест: нужно мест минус мест, обеспеченных в пределах пешего норматива.",
+    ),
+    "def.unmet_residents": (
+        "Residents not served within the norm: each block's residents times the share of its "
+        "places not provided within the walking norm — served farther away or not at all. The "
+        "Overview's bar splits them into “served beyond the norm” and “not served at all”.",
+        "Жителей без места в нормативе: жители каждого квартала, умноженные на долю его мест, "
+        "не обеспеченных в пределах пешего норматива, — обслужены дальше или не обслужены "
+        "совсем. Полоса на странице «Обзор» делит их на «обслужены за пределами норматива» и "
+        "«не обслужены совсем».",
+    ),
+    "def.full": (
+        "Full: every place taken (load at least 99.9 % of capacity), the darkest markers on "
+        "the map.",
+        "Заполнено: заняты все места (загрузка не ниже 99,9 % вместимости), самые тёмные "
+        "значки на карте.",
+    ),
+    "def.overloaded": (
+        "Overloaded: the homes within the walk for which it is the nearest need more places "
+        "than it has.",
+        "Перегружено: домам в пешей доступности, для которых оно ближайшее, нужно больше мест, "
+        "чем в нём есть.",
+    ),
     "col.district": ("District", "Район"),
     "col.rank": ("Rank", "№"),
     "col.zone": ("Zone", "Зона"),
-    "col.unmet_residents": ("Residents not served", "Жителей без обслуживания"),
+    "col.unmet_residents": (
+        "Residents not served within the norm",
+        "Жителей без места в нормативе",
+    ),
+    "col.full": ("Full", "Заполнено"),
     "col.project": ("Suggested project", "Предлагаемый объект"),
     "col.clause": ("Clause", "Норма"),
     "col.name": ("Name", "Название"),
@@ -452,12 +489,24 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
         "None missing: the town has every service the norms require for its size.",
         "Ничего не отсутствует: в городе есть все обязательные для его размера услуги.",
     ),
+    "gaps.none_missing_poor": (
+        "Every service the norms require for a town of this size exists, but {poor} of {total} "
+        "are rated poor on the Overview: having the building is not the same as serving the "
+        "residents within the walking norm.",
+        "Все обязательные для города такого размера услуги есть, но {poor} из {total} оценены "
+        "на странице «Обзор» как «плохо»: наличие здания ещё не значит, что жители обслужены "
+        "в пределах пешего норматива.",
+    ),
     "gaps.missing": ("Missing: {services}.", "Отсутствуют: {services}."),
     "gaps.not_required": (
         "Not required for a town of this size (and therefore not flagged)",
         "Не обязательны для города такого размера (и поэтому не отмечаются)",
     ),
     "gaps.overloaded": ("Overloaded facilities", "Перегруженные учреждения"),
+    "gaps.full_note": (
+        "{full} facilities are full (every place taken); {overloaded} are overloaded.",
+        "Заполнено учреждений (заняты все места): {full}; перегружено: {overloaded}.",
+    ),
     "gaps.no_overloaded": ("No facility is overloaded.", "Перегруженных учреждений нет."),
     "gaps.req_status.missing": ("missing", "отсутствует"),
     "gaps.req_status.ok": ("present", "есть"),
@@ -581,6 +630,13 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
         "Смоделировано или условно: {features} объектов, {residents} жителей.",
     ),
     "src.all_layers": ("All layers", "Все слои"),
+    "layer.boundary": ("boundary", "граница"),
+    "layer.residential": ("residential", "жилые кварталы"),
+    "layer.facilities": ("facilities", "учреждения"),
+    "layer.streets": ("streets", "улицы"),
+    "layer.water": ("water", "водные объекты"),
+    "layer.rail": ("rail", "железная дорога"),
+    "layer.districts": ("districts", "районы"),
     "src.norms": ("Norms in force: {title}", "Действующие нормативы: {title}"),
     "src.norms_file": ("From {file}.", "Из файла {file}."),
     "src.licences": ("Licences and attribution", "Лицензии и атрибуция"),

@@ -8,12 +8,16 @@ sources) is passed through as text, and ``st.dataframe`` shows it as text.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
 import numpy as np
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from planner.analysis import ServiceResult, TownAnalysis
 from planner.figures import district_figures, facility_districts, service_figures
 from planner.layers import LAYER_SPECS, MODELLED_PROVENANCES, PROVENANCES
+from planner.maps.style import FULL_LOAD_SHARE
 from planner.model import Town
 from planner.norms import NormSet
 from planner.presentation.views import residents_served_within
@@ -23,6 +27,10 @@ from planner.presentation.words import (
     district_names,
     facility_names,
     facility_status,
+    fmt_amount,
+    fmt_number,
+    fmt_share,
+    known_word,
     project_text,
     provenance,
     requirement_reason,
@@ -43,6 +51,71 @@ LIGHT_COLORS = {"good": "green", "fair": "orange", "poor": "red", "n/a": "gray"}
 
 REAL_PROVENANCES: frozenset[str] = frozenset(PROVENANCES) - MODELLED_PROVENANCES
 """Provenances of real objects: OpenStreetMap, verified, approximate position."""
+
+
+def locale_styler(
+    frame: pd.DataFrame,
+    lang: Lang,
+    *,
+    shares: Collection[str] = (),
+    decimals: Mapping[str, int] | None = None,
+) -> Styler:
+    """Return ``frame`` styled so that every number reads as the language writes it.
+
+    The numbers stay numbers (a table sorts by them); only what is shown changes: 28,600 and
+    29.9% in English, 28 600 and 29,9 % in Russian, "–" for a missing value.
+
+    Parameters
+    ----------
+    frame
+        A display table (headers already translated).
+    lang
+        Language.
+    shares
+        Columns holding shares in [0, 1], shown as percentages with one decimal.
+    decimals
+        Decimals of other numeric columns; a column not named shows whole numbers without
+        decimals and other numbers with one (``words.fmt_amount``).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"Жителей": [28600.0], "Доля": [0.2987]})
+    >>> html = locale_styler(table, "ru", shares=["Доля"]).to_html()
+    >>> "28\u00a0600" in html, "29,9\u00a0%" in html
+    (True, True)
+    """
+    places = decimals or {}
+    formats: dict[str, object] = {}
+    for column in frame.columns:
+        if column in shares:
+            formats[column] = lambda v: fmt_share(v, lang, 1)
+        elif column in places:
+            formats[column] = lambda v, n=places[column]: fmt_number(v, lang, n)
+        elif pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(
+            frame[column]
+        ):
+            formats[column] = lambda v: fmt_amount(v, lang)
+    return frame.style.format(formats)  # type: ignore[arg-type]
+
+
+def full_facilities(analysis: TownAnalysis, service: str, district: str | None = None) -> int:
+    """Return how many facilities of a service are full: every place taken by the assignment.
+
+    "Full" is the map's darkest load class (load ≥ ``FULL_LOAD_SHARE`` of capacity). It is not
+    "overloaded" (``ServiceFigures.overloaded``: more demand nearby, within the walk, than
+    places), which the tables name as such: a facility can be full of children from farther away
+    while the homes nearest to it need fewer places than it has.
+    """
+    result = analysis.service(service)
+    if result.provision is None:
+        return 0
+    table = result.provision.facilities
+    full = table.loc[table["load_share"].to_numpy(dtype=float) >= FULL_LOAD_SHARE, "facility_id"]
+    ids = [str(f) for f in full]
+    if district is not None:
+        where = facility_districts(analysis)
+        ids = [f for f in ids if where.get(f) == district]
+    return len(ids)
 
 
 def status_text(status: str, lang: Lang) -> str:
@@ -78,6 +151,7 @@ def scorecard(analysis: TownAnalysis, lang: Lang, district: str | None = None) -
                 t("col.unmet", lang): fig.unmet_places,
                 t("col.unit", lang): capacity_unit(result.norm, lang) if demand_rule else "",
                 t("col.gap_zones", lang): fig.gap_zones,
+                t("col.full", lang): full_facilities(analysis, key, district),
                 t("col.overloaded", lang): fig.overloaded,
             }
         )
@@ -323,7 +397,7 @@ def provenance_table(town: Town, lang: Lang) -> pd.DataFrame:
         if not spec.has_provenance or frame.empty:
             continue
         counts = frame["provenance"].value_counts()
-        row: dict[str, object] = {t("col.layer", lang): name}
+        row: dict[str, object] = {t("col.layer", lang): known_word(f"layer.{name}", name, lang)}
         for p in PROVENANCES:
             row[provenance(p, lang)] = int(counts.get(p, 0))
             totals[p] += int(counts.get(p, 0))
@@ -373,8 +447,4 @@ def norms_table(norms: NormSet, lang: Lang) -> pd.DataFrame:
 
 
 def _what(key: str, lang: Lang) -> str:
-    name = f"src.what.{key}"
-    try:
-        return t(name, lang)
-    except KeyError:
-        return key.replace("_", " ")
+    return known_word(f"src.what.{key}", key.replace("_", " "), lang)

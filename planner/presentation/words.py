@@ -65,6 +65,7 @@ __all__ = [
     "fmt_minutes",
     "fmt_number",
     "fmt_share",
+    "known_word",
     "load_status",
     "norm_set_title",
     "pace_label",
@@ -387,12 +388,12 @@ def service_status(key: str, lang: Lang) -> str:
 
 def provenance(key: str, lang: Lang) -> str:
     """Return a feature's provenance (osm, verified, approximate, modelled, illustrative)."""
-    return _known(f"provenance.{key}", key, lang)
+    return known_word(f"provenance.{key}", key, lang)
 
 
 def facility_status(key: str, lang: Lang) -> str:
     """Return a facility's status (existing, planned, closed)."""
-    return _known(f"facility_status.{key}", key, lang)
+    return known_word(f"facility_status.{key}", key, lang)
 
 
 def requirement_status(key: str, lang: Lang) -> str:
@@ -402,7 +403,7 @@ def requirement_status(key: str, lang: Lang) -> str:
 
 def street_kind(key: str, lang: Lang) -> str:
     """Return a street kind ("residential") in words ("residential street", "жилая улица")."""
-    return _known(f"street_kind.{key.lower()}", key.replace("_", " "), lang)
+    return known_word(f"street_kind.{key.lower()}", key.replace("_", " "), lang)
 
 
 def load_status(key: str, lang: Lang) -> str:
@@ -410,8 +411,11 @@ def load_status(key: str, lang: Lang) -> str:
     return t(f"load.{key}", lang)
 
 
-def _known(key: str, fallback: str, lang: Lang) -> str:
-    """Words of a key that comes from data (validated, but shown as itself if unknown)."""
+def known_word(key: str, fallback: str, lang: Lang) -> str:
+    """Return the words of a catalogue key, or ``fallback`` when the catalogue lacks it.
+
+    For keys that come from data (validated, but shown as themselves if unknown).
+    """
     try:
         return t(key, lang)
     except KeyError:
@@ -548,17 +552,17 @@ def zone_districts(
 
 def event_category(key: str, lang: Lang) -> str:
     """Return an event category ("master_class") in words ("master class", "мастер-класс")."""
-    return _known(f"programme.category.{key}", key, lang)
+    return known_word(f"programme.category.{key}", key, lang)
 
 
 def audience_label(key: str, lang: Lang) -> str:
     """Return an audience key ("children") in words ("children (0–17)", "дети (0–17)")."""
-    return _known(f"programme.audience.{key}", key, lang)
+    return known_word(f"programme.audience.{key}", key, lang)
 
 
 def proposal_status(key: str, lang: Lang) -> str:
     """Return a proposal status ("accepted") in words ("accepted", "принято")."""
-    return _known(f"proposal.status.{key}", key, lang)
+    return known_word(f"proposal.status.{key}", key, lang)
 
 
 def proposal_category(norms: NormSet | None, key: str, lang: Lang) -> str:

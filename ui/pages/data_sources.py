@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner.analysis import TownAnalysis
-from planner.presentation.tables import norms_table, provenance_table
+from planner.presentation.tables import locale_styler, norms_table, provenance_table
 from planner.presentation.words import (
     fmt_number,
     fmt_share,
@@ -38,13 +38,9 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
     provenance = provenance_table(town, lang)
     share = t("col.modelled_share", lang)
     st.dataframe(
-        provenance,
+        locale_styler(provenance, lang, shares=[share]),
         hide_index=True,
-        column_config={
-            share: st.column_config.ProgressColumn(
-                share, format="percent", min_value=0.0, max_value=1.0
-            )
-        },
+        column_config={share: st.column_config.ProgressColumn(share, min_value=0.0, max_value=1.0)},
         key="provenance_table",
     )
     st.caption(
@@ -61,7 +57,7 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
     st.caption(t("src.norms_file", lang, file=md_escape(norms.source_file.name)))
     link = t("col.link", lang)
     st.dataframe(
-        norms_table(norms, lang),
+        locale_styler(norms_table(norms, lang), lang),
         hide_index=True,
         column_config={link: st.column_config.LinkColumn(link)},
         key="norms_table",

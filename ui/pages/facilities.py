@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from planner.analysis import TownAnalysis
-from planner.presentation.tables import facilities_table
+from planner.presentation.tables import facilities_table, locale_styler
 from planner.presentation.words import t
 from ui.common import page_header
 from ui.state import Context
@@ -25,16 +25,13 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
     if table.empty:
         st.info(t("empty.facilities", lang))
         return
+    share = t("col.load_share", lang)
     st.dataframe(
-        table,
+        locale_styler(table, lang, shares=[share]),
         hide_index=True,
         column_config={
-            t("col.load_share", lang): st.column_config.ProgressColumn(
-                t("col.load_share", lang), format="percent", min_value=0.0, max_value=1.0
-            ),
-            t("col.load", lang): st.column_config.NumberColumn(format="%.0f"),
-            t("col.served_within", lang): st.column_config.NumberColumn(format="%.0f"),
-            t("col.capacity", lang): st.column_config.NumberColumn(format="%.0f"),
+            share: st.column_config.ProgressColumn(share, min_value=0.0, max_value=1.0),
+            t("col.load", lang): st.column_config.Column(help=t("def.full", lang)),
         },
         key="facilities_table",
     )

@@ -5,7 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from planner.analysis import TownAnalysis
-from planner.presentation.tables import gaps_table, overloaded_table, requirement_tables
+from planner.figures import service_figures
+from planner.presentation.tables import (
+    full_facilities,
+    gaps_table,
+    locale_styler,
+    overloaded_table,
+    requirement_tables,
+)
 from planner.presentation.words import fmt_number, t
 from ui.common import page_header
 from ui.pages.map import FOCUS_KEY
@@ -26,14 +33,17 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
         st.success(t("empty.gaps", lang))
     else:
         st.dataframe(
-            table.drop(columns="zone_id"),
+            locale_styler(table.drop(columns="zone_id"), lang),
             hide_index=True,
             column_config={
-                t("col.unmet_residents", lang): st.column_config.NumberColumn(format="%d"),
-                t("col.unmet", lang): st.column_config.NumberColumn(format="%.0f"),
+                t("col.unmet_residents", lang): st.column_config.Column(
+                    help=t("def.unmet_residents", lang)
+                ),
+                t("col.unmet", lang): st.column_config.Column(help=t("def.unmet", lang)),
             },
             key="gaps_table",
         )
+        st.caption(t("def.unmet_residents", lang))
         labels = dict(
             zip(
                 table["zone_id"],
@@ -65,16 +75,27 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
     st.subheader(t("gaps.required", lang, population=population))
     required, not_required = requirement_tables(analysis, lang)
     missing = required[required[t("col.missing", lang)] > 0]
-    if missing.empty:
+    statuses = [service_figures(analysis, key).status for key in analysis.services]
+    poor = statuses.count("poor")
+    if missing.empty and poor:
+        # Present by count, yet poorly served on foot: the banner must not read as "all well".
+        st.info(t("gaps.none_missing_poor", lang, poor=poor, total=len(statuses)))
+    elif missing.empty:
         st.success(t("gaps.none_missing", lang))
     else:
         st.warning(t("gaps.missing", lang, services=", ".join(missing[t("col.service", lang)])))
-    st.dataframe(required, hide_index=True, key="required_table")
+    st.dataframe(locale_styler(required, lang), hide_index=True, key="required_table")
     st.subheader(t("gaps.not_required", lang))
-    st.dataframe(not_required, hide_index=True, key="not_required_table")
+    st.dataframe(locale_styler(not_required, lang), hide_index=True, key="not_required_table")
     st.subheader(t("gaps.overloaded", lang))
     over = overloaded_table(analysis, ctx.service, lang)
+    keys = [ctx.service] if ctx.service is not None else list(analysis.services)
+    full = sum(full_facilities(analysis, key) for key in keys)
+    st.caption(
+        f"{t('def.overloaded', lang)} {t('def.full', lang)} "
+        + t("gaps.full_note", lang, full=fmt_number(full, lang), overloaded=len(over))
+    )
     if over.empty:
         st.caption(t("gaps.no_overloaded", lang))
     else:
-        st.dataframe(over, hide_index=True, key="overloaded_table")
+        st.dataframe(locale_styler(over, lang), hide_index=True, key="overloaded_table")

@@ -14,6 +14,8 @@ from planner.presentation.tables import (
     LIGHT_COLORS,
     coverage_breakdown,
     district_table,
+    full_facilities,
+    locale_styler,
     scorecard,
 )
 from planner.presentation.words import (
@@ -83,16 +85,14 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
     st.caption(t("ov.scorecard_caption", lang, speed=fmt_number(ctx.walk_speed_m_min, lang)))
     shown = table.drop(columns=["key", "status_key"])
     st.dataframe(
-        shown,
+        locale_styler(
+            shown,
+            lang,
+            shares=[t(key, lang) for key in SHARE_COLUMNS],
+            decimals={t("col.median_walk", lang): 1},
+        ),
         hide_index=True,
-        column_config=_share_config(lang)
-        | {
-            t("col.residents", lang): st.column_config.NumberColumn(format="%d"),
-            t("col.cut_off", lang): st.column_config.NumberColumn(format="%d"),
-            t("col.median_walk", lang): st.column_config.NumberColumn(format="%.1f"),
-            t("col.demand", lang): st.column_config.NumberColumn(format="%.0f"),
-            t("col.unmet", lang): st.column_config.NumberColumn(format="%.0f"),
-        },
+        column_config=_share_config(lang) | _definitions(lang),
         key="scorecard",
     )
     if ctx.service is not None:
@@ -102,17 +102,21 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
     st.subheader(title)
     districts = district_table(analysis, ctx.service, lang)
     share_columns = [c for c in districts.columns if c != t("col.district", lang)]
-    config: dict[str, Any] = {
-        c: st.column_config.ProgressColumn(c, format="percent", min_value=0.0, max_value=1.0)
-        for c in share_columns
-        if ctx.service is None
-    } or _share_config(lang)
-    if ctx.service is not None:
-        config |= {
-            t("col.residents", lang): st.column_config.NumberColumn(format="%d"),
-            t("col.unmet", lang): st.column_config.NumberColumn(format="%.0f"),
+    if ctx.service is None:
+        shares = share_columns
+        config: dict[str, Any] = {
+            c: st.column_config.ProgressColumn(c, min_value=0.0, max_value=1.0)
+            for c in share_columns
         }
-    st.dataframe(districts, hide_index=True, column_config=config, key="district_table")
+    else:
+        shares = [t(key, lang) for key in SHARE_COLUMNS]
+        config = _share_config(lang) | _definitions(lang)
+    st.dataframe(
+        locale_styler(districts, lang, shares=shares),
+        hide_index=True,
+        column_config=config,
+        key="district_table",
+    )
     programme_section(ctx, analysis)
     render_downloads(ctx, analysis, key="overview")
 
@@ -132,7 +136,11 @@ def _card(analysis: TownAnalysis, result: ServiceResult, ctx: Context) -> None:
     if result.provision is not None:
         # The unit beside the word: places, visits per shift, m² of ground... per service.
         unit = capacity_unit(result.norm, lang)
-        right.metric(f"{t('col.unmet', lang)}, {unit}", fmt_number(fig.unmet_places, lang))
+        right.metric(
+            f"{t('col.unmet', lang)}, {unit}",
+            fmt_number(fig.unmet_places, lang),
+            help=t("def.unmet", lang),
+        )
     else:
         right.metric(t("col.gap_zones", lang), fmt_number(fig.gap_zones, lang))
     breakdown = coverage_breakdown(result, lang, ctx.district)
@@ -157,15 +165,33 @@ def _card(analysis: TownAnalysis, result: ServiceResult, ctx: Context) -> None:
     )
     st.altair_chart(chart, width="stretch")
     st.caption(
-        f"{t('ov.chart_caption', lang)} · {t('col.gap_zones', lang)}: {fig.gap_zones} · "
-        f"{t('col.overloaded', lang)}: {fig.overloaded}"
+        t(
+            "ov.card_counts",
+            lang,
+            chart=t("ov.chart_caption", lang),
+            zones=fmt_number(fig.gap_zones, lang),
+            full=fmt_number(full_facilities(analysis, result.norm.key, ctx.district), lang),
+            overloaded=fmt_number(fig.overloaded, lang),
+        ),
+        help=f"{t('def.full', lang)}\n\n{t('def.overloaded', lang)}",
     )
 
 
 def _share_config(lang: Lang) -> dict[str, Any]:
+    # No format here: the numbers are written per language by locale_styler (29,9 %).
     return {
-        t(key, lang): st.column_config.ProgressColumn(
-            t(key, lang), format="percent", min_value=0.0, max_value=1.0
-        )
+        t(key, lang): st.column_config.ProgressColumn(t(key, lang), min_value=0.0, max_value=1.0)
         for key in SHARE_COLUMNS
+    }
+
+
+def _definitions(lang: Lang) -> dict[str, Any]:
+    """Column help (the "?" on a header): what places short, full and overloaded mean."""
+    return {
+        t(column, lang): st.column_config.Column(help=t(definition, lang))
+        for column, definition in (
+            ("col.unmet", "def.unmet"),
+            ("col.full", "def.full"),
+            ("col.overloaded", "def.overloaded"),
+        )
     }
