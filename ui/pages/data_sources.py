@@ -40,7 +40,6 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
     st.dataframe(
         locale_styler(provenance, lang, shares=[share]),
         hide_index=True,
-        column_config={share: st.column_config.ProgressColumn(share, min_value=0.0, max_value=1.0)},
         key="provenance_table",
     )
     st.caption(

@@ -30,7 +30,6 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
         locale_styler(table, lang, shares=[share]),
         hide_index=True,
         column_config={
-            share: st.column_config.ProgressColumn(share, min_value=0.0, max_value=1.0),
             t("col.load", lang): st.column_config.Column(help=t("def.full", lang)),
         },
         key="facilities_table",

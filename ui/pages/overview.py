@@ -24,6 +24,7 @@ from planner.presentation.words import (
     district_names,
     fmt_number,
     fmt_share,
+    pick,
     service_label,
     service_status,
     t,
@@ -92,7 +93,7 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
             decimals={t("col.median_walk", lang): 1},
         ),
         hide_index=True,
-        column_config=_share_config(lang) | _definitions(lang),
+        column_config=_definitions(lang),
         key="scorecard",
     )
     if ctx.service is not None:
@@ -102,15 +103,10 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
     st.subheader(title)
     districts = district_table(analysis, ctx.service, lang)
     share_columns = [c for c in districts.columns if c != t("col.district", lang)]
-    if ctx.service is None:
-        shares = share_columns
-        config: dict[str, Any] = {
-            c: st.column_config.ProgressColumn(c, min_value=0.0, max_value=1.0)
-            for c in share_columns
-        }
-    else:
-        shares = [t(key, lang) for key in SHARE_COLUMNS]
-        config = _share_config(lang) | _definitions(lang)
+    # Shares are written per language by locale_styler (29,9 %); Streamlit's progress bars
+    # would print them in English (29.87%), so they are plain numbers.
+    shares = share_columns if ctx.service is None else [t(k, lang) for k in SHARE_COLUMNS]
+    config = {} if ctx.service is None else _definitions(lang)
     st.dataframe(
         locale_styler(districts, lang, shares=shares),
         hide_index=True,
@@ -144,11 +140,21 @@ def _card(analysis: TownAnalysis, result: ServiceResult, ctx: Context) -> None:
     else:
         right.metric(t("col.gap_zones", lang), fmt_number(fig.gap_zones, lang))
     breakdown = coverage_breakdown(result, lang, ctx.district)
+    breakdown["shown"] = [fmt_number(v, lang) for v in breakdown["residents"]]
     chart = (
         alt.Chart(breakdown)
         .mark_bar()
         .encode(
-            x=alt.X("residents:Q", stack="normalize", axis=alt.Axis(format="%", title=None)),
+            x=alt.X(
+                "residents:Q",
+                stack="normalize",
+                # Vega writes 20%; Russian writes 20 % (a no-break space before the sign).
+                axis=alt.Axis(
+                    format="%",
+                    title=None,
+                    labelExpr=pick(lang, "datum.label", "replace(datum.label, '%', '\u00a0%')"),
+                ),
+            ),
             color=alt.Color(
                 "label:N",
                 scale=alt.Scale(
@@ -158,7 +164,7 @@ def _card(analysis: TownAnalysis, result: ServiceResult, ctx: Context) -> None:
                 legend=alt.Legend(orient="bottom", title=None, columns=1, labelLimit=260),
             ),
             order=alt.Order("order:Q"),
-            tooltip=[alt.Tooltip("label:N"), alt.Tooltip("residents:Q", format=",.0f")],
+            tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("shown:N", title=" ")],
         )
         # "pad": the height is the bar's own; the axis and legend are added around it.
         .properties(height=22, autosize=alt.AutoSizeParams(type="pad"))
@@ -175,14 +181,6 @@ def _card(analysis: TownAnalysis, result: ServiceResult, ctx: Context) -> None:
         ),
         help=f"{t('def.full', lang)}\n\n{t('def.overloaded', lang)}",
     )
-
-
-def _share_config(lang: Lang) -> dict[str, Any]:
-    # No format here: the numbers are written per language by locale_styler (29,9 %).
-    return {
-        t(key, lang): st.column_config.ProgressColumn(t(key, lang), min_value=0.0, max_value=1.0)
-        for key in SHARE_COLUMNS
-    }
 
 
 def _definitions(lang: Lang) -> dict[str, Any]:
