@@ -56,6 +56,7 @@ __all__ = [
     "origin_destination_pairs",
     "town_destinations",
     "town_origins",
+    "walk_path",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -136,6 +137,31 @@ class Attachment:
             If an id is not a point of this side (the network was built for other data).
         """
         return _positions(self.ids, ids, self.kind)
+
+
+@dataclass(frozen=True, slots=True)
+class WalkPath:
+    """The shortest walk from a residential unit to a facility on the access network.
+
+    Attributes
+    ----------
+    unit_id, facility_id
+        The two ends.
+    line
+        The walk as a line from the unit's point to the facility's point, in the network's
+        CRS: connector, street pieces, connector (street pieces are straight between the
+        streets' own vertices, so the line follows the streets exactly).
+    distance_m
+        Its length on the network, metres (equals the analysis' ``distance_m``).
+    straight_m
+        The straight-line distance between the two points, metres.
+    """
+
+    unit_id: str
+    facility_id: str
+    line: shapely.LineString
+    distance_m: float
+    straight_m: float
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -659,3 +685,55 @@ def node_distances(
         return np.zeros((0, net.n_nodes))
     dist = csgraph.dijkstra(net.adjacency, directed=True, indices=nodes, limit=limit)
     return np.asarray(dist, dtype=np.float64).reshape(len(nodes), net.n_nodes)
+
+
+def walk_path(net: AccessNetwork, unit_id: str, facility_id: str) -> WalkPath | None:
+    """Return the shortest walk from a residential unit to a facility, as a line.
+
+    Parameters
+    ----------
+    net
+        The access network the analysis used (``TownAnalysis.network``).
+    unit_id, facility_id
+        Ids of an origin and a destination of ``net``.
+
+    Returns
+    -------
+    WalkPath or None
+        The walk, or ``None`` when the facility cannot be reached from the unit (another
+        component of the street network).
+
+    Raises
+    ------
+    NetworkError
+        If either id is not a point of the network.
+    """
+    origin = int(net.origins.positions([unit_id])[0])
+    destination = int(net.destinations.positions([facility_id])[0])
+    start = int(net.destinations.node[destination])
+    end = int(net.origins.node[origin])
+    # One search from the facility, as every search runs (connectors point street -> home).
+    dist, predecessors = csgraph.dijkstra(
+        net.adjacency, directed=True, indices=start, return_predecessors=True
+    )
+    if not np.isfinite(dist[end]):
+        return None
+    nodes = [end]
+    while nodes[-1] != start:
+        nodes.append(int(predecessors[nodes[-1]]))
+    # From the facility's node the walk is read backwards: the unit's point comes first.
+    xy = [net.origins.xy[origin], *net.node_xy[nodes], net.destinations.xy[destination]]
+    coords = np.asarray(xy, dtype=np.float64)
+    keep = np.ones(len(coords), dtype=bool)
+    keep[1:] = np.any(coords[1:] != coords[:-1], axis=1)  # the points are their own nodes
+    coords = coords[keep]
+    if len(coords) == 1:
+        coords = np.vstack([coords, coords])
+    straight_m = float(np.hypot(*(net.destinations.xy[destination] - net.origins.xy[origin])))
+    return WalkPath(
+        unit_id=str(unit_id),
+        facility_id=str(facility_id),
+        line=shapely.LineString(coords),
+        distance_m=float(dist[end]),
+        straight_m=straight_m,
+    )

@@ -33,6 +33,7 @@ from planner.access_network import (
     origin_destination_pairs,
     town_destinations,
     town_origins,
+    walk_path,
 )
 from planner.errors import CrsError, NetworkError
 from planner.model import Town
@@ -602,3 +603,66 @@ def test_tiny_town_matches_networkx(tiny_town: Town) -> None:
 def test_gusev_matches_networkx(gusev_town: Town) -> None:
     checked = _cross_check_with_networkx(gusev_town)
     assert checked >= len(gusev_town.residential)
+
+
+# --- the walk as a line ----------------------------------------------------------------------
+
+
+def test_walk_path_follows_the_streets_over_the_bridge() -> None:
+    net = _net(
+        _river_streets(),
+        {"west": (-60, 100)},
+        {"across": (60, 100), "up_river": (60, 990)},
+    )
+    path = walk_path(net, "west", "across")
+    assert path is not None
+    # Connector west, up the west bank, over the bridge, down the east bank (past the point
+    # where up_river is attached), connector east.
+    expected = [(-60, 100), (-50, 100), (-50, 1000), (50, 1000), (50, 990), (50, 100), (60, 100)]
+    np.testing.assert_allclose(_local(shapely.get_coordinates(path.line)), expected, atol=0.01)
+    assert path.distance_m == pytest.approx(1920.0)
+    assert path.line.length == pytest.approx(path.distance_m)
+    assert path.straight_m == pytest.approx(120.0)
+    assert (path.unit_id, path.facility_id) == ("west", "across")
+
+
+def test_walk_path_is_none_across_unconnected_streets() -> None:
+    net = _net(
+        _streets([(0, 0), (100, 0)], [(500, 0), (600, 0)]),
+        {"main": (10, 5), "island": (590, 5)},
+        {"on_island": (550, 5)},
+    )
+    assert walk_path(net, "main", "on_island") is None
+    path = walk_path(net, "island", "on_island")
+    assert path is not None
+    np.testing.assert_allclose(
+        _local(shapely.get_coordinates(path.line)),
+        [(590, 5), (590, 0), (550, 0), (550, 5)],
+        atol=0.01,
+    )
+    with pytest.raises(NetworkError, match="Unknown origin"):
+        walk_path(net, "nowhere", "on_island")
+
+
+def test_walk_path_of_a_point_on_the_street_has_no_connector() -> None:
+    net = _net(_streets([(0, 0), (100, 0)]), {"home": (20, 0)}, {"shop": (20, 0)})
+    path = walk_path(net, "home", "shop")
+    assert path is not None
+    assert path.distance_m == 0.0
+    assert path.line.length == 0.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(worlds())
+def test_walk_path_length_is_the_network_distance(world: World) -> None:
+    net = _world_net(world)
+    pairs = label_pairs(
+        net, origin_destination_pairs(net, np.arange(len(net.destinations)), limit_m=None)
+    )
+    for unit, facility, distance_m in pairs.itertuples(index=False):
+        path = walk_path(net, unit, facility)
+        assert path is not None
+        assert path.distance_m == pytest.approx(distance_m, abs=1e-6)
+        # Several connectors may start at one point (near-ties); the drawn line is that walk.
+        assert path.line.length == pytest.approx(distance_m, abs=0.05)
+        assert path.straight_m <= distance_m + 1e-6
