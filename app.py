@@ -3,6 +3,9 @@
 Run with ``bash run.sh`` (or ``.venv/bin/python -m streamlit run app.py``). The map's Leaflet and
 jQuery files are served from ``static/vendor`` (``enableStaticServing`` in .streamlit/config.toml).
 
+The choices (town, service, district, pace, compare view, selected block) are kept across
+pages and language switches and mirrored in the URL's query parameters (``ui.choices``).
+
 Pages use ``st.navigation`` (not tabs): only the open page runs, so the map is built only on the
 Map page, every page has its own URL (``/map``, ``/gaps``...), and a Leaflet map never sits in a
 hidden tab (where it would measure its size as zero).
@@ -16,7 +19,7 @@ import streamlit as st
 
 from planner.analysis import TownAnalysis
 from planner.presentation.words import t
-from ui import sidebar
+from ui import choices, sidebar
 from ui.common import guarded
 from ui.pages import data_sources, facilities, gaps, map, overview, programme, proposals
 from ui.state import Context
@@ -51,10 +54,11 @@ def _page(ctx: Context, key: str) -> st.Page:
 
 def main() -> None:
     st.set_page_config(page_title=t("app.title", "en"), page_icon="🗺️", layout="wide")
-    if st.session_state.pop(RESTORE_KEY, False):
-        sidebar.restore_choices()
-    ctx = sidebar.render()
-    sidebar.keep_choices()
+    choices.read_url()
+    choices.restore(everything=st.session_state.pop(RESTORE_KEY, False))
+    progress = st.empty()
+    ctx = sidebar.render(progress)
+    choices.keep()
     pages = {key: _page(ctx, key) for key in PAGES}
     current = st.navigation(list(pages.values()), position="top")
     target = st.session_state.pop(gaps.GOTO_KEY, None)
@@ -62,6 +66,8 @@ def main() -> None:
         st.session_state[RESTORE_KEY] = True
         st.switch_page(pages[target])
     current.run()
+    choices.keep()
+    choices.write_url()
 
 
 main()

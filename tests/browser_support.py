@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -56,6 +57,7 @@ CHROMIUM_ARGS = (
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 ARTIFACTS_DIR = PROJECT_ROOT / "test-artifacts"
 LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
+_STREAMLIT_PROBE = re.compile(r"https?://[^/]+/[a-z_]+/_stcore/(health|host-config): HTTP 404")
 """URL schemes that never leave the machine."""
 
 
@@ -189,6 +191,15 @@ class PageWatch:
         context.on("requestfailed", result._on_request_failed)
         context.on("response", result._on_response)
         return result
+
+    def unexpected_failures(self) -> list[str]:
+        """Failed requests, except Streamlit's own base-path probe on a deep link.
+
+        Opened at ``/map``, Streamlit's front end first asks ``/map/_stcore/health`` and
+        ``/map/_stcore/host-config`` (in case the app is served under ``/map``); its server
+        answers 404 on purpose and the front end then uses ``/``. Nothing of the app's own.
+        """
+        return [url for url in self.failed if not _STREAMLIT_PROBE.fullmatch(url)]
 
     def foreign_requests(self) -> list[str]:
         """Requests to anything but the app's origin and ``data:``/``blob:``/``about:`` URLs."""

@@ -78,6 +78,11 @@ def _map_args(at: AppTest) -> dict[str, Any]:
     proto = components[0].proto
     assert proto.component_name == "streamlit_folium.st_folium"
     args: dict[str, Any] = json.loads(proto.json_args)
+    # The live map: the base map's script, then the analysis layers evaluated into it.
+    args["base_script"] = args["script"]
+    args["script"] = "\n".join(
+        args[part] or "" for part in ("base_script", "feature_group", "layer_control")
+    )
     return args
 
 

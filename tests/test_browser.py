@@ -10,6 +10,7 @@ A missing /usr/bin/chromium fails (it is part of the normal test run).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Frame, Page, expect
+from playwright.sync_api import Frame, Locator, Page, expect
 
 from planner.model import Town
 from planner.paths import PROJECT_ROOT
@@ -147,33 +148,100 @@ def test_map_draws_its_layers(dashboard: Dashboard, tmp_path: Path):
     save_screenshot(page, "dashboard.png", tmp_path, docs=True)
 
 
-def test_clicking_a_block_explains_it(dashboard: Dashboard):
-    page = dashboard.page
-    frame = map_frame(page)
-    res = dashboard.town.residential
-    # The most populous block: large enough to hit, and surely drawn.
-    row = res.loc[res["population"].idxmax()]
+def lonlat_of_block(town: Town, unit_id: str) -> tuple[float, float]:
+    """Return the lon/lat of a block's representative point (surely inside it)."""
     import geopandas as gpd
 
     from planner.crs import to_display_crs
 
-    rep = res.loc[[row.name]].representative_point()
-    point = to_display_crs(gpd.GeoDataFrame(geometry=rep, crs=res.crs))
-    lon, lat = point.geometry.iloc[0].x, point.geometry.iloc[0].y
+    res = town.residential
+    rep = res[res["id"] == unit_id].representative_point()
+    point = to_display_crs(gpd.GeoDataFrame(geometry=rep, crs=res.crs)).geometry.iloc[0]
+    return float(point.x), float(point.y)
+
+
+def block_point(page: Page, town: Town, unit_id: str) -> tuple[float, float] | None:
+    """Return where Leaflet draws a block's point, or ``None`` if a control or label covers it.
+
+    A layer drawn over the block (a gap zone, a street) lets the click reach the map, which
+    finds the block under the point; a control (the legend), a label or a facility (its popup
+    opens) would not.
+    """
+    frame = map_frame(page)
+    lon, lat = lonlat_of_block(town, unit_id)
     xy = frame.evaluate(
         "([lat, lon]) => { const p = map_div.latLngToContainerPoint([lat, lon]);"
-        " return [p.x, p.y]; }",
+        " const box = map_div.getContainer().getBoundingClientRect();"
+        " const hit = document.elementFromPoint(box.left + p.x, box.top + p.y);"
+        " const free = hit !== null && hit.closest('.leaflet-map-pane') !== null"
+        "   && hit.closest('.leaflet-tooltip-pane, .leaflet-marker-pane, .leaflet-popup-pane,"
+        "     .leaflet-planner-facilities-pane') === null;"
+        " return free ? [p.x, p.y] : null; }",
         [lat, lon],
     )
+    return None if xy is None else (float(xy[0]), float(xy[1]))
+
+
+def click_block(page: Page, town: Town, unit_id: str) -> None:
+    """Click a block where Leaflet draws it: its point through ``latLngToContainerPoint``."""
+    xy = block_point(page, town, unit_id)
+    assert xy is not None, f"{unit_id} is covered or off the map"
+    container = page.locator(MAP_IFRAME).last.content_frame.locator(".leaflet-container")
+    container.click(position={"x": xy[0], "y": xy[1]})
+
+
+# The largest blocks (easy to hit at phone size too), in several districts.
+LARGE_BLOCKS = ("res-0223", "res-0247", "res-0264", "res-0166", "res-0165", "res-0124")
+SIZES = ((1440, 1000), (1366, 768), (390, 844))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_click_explains_the_block_under_it(
+    dashboard: Dashboard, size: tuple[int, int], tmp_path: Path
+):
+    page = dashboard.page
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    # A map loaded at this size, as a user opens it (the view is fitted when it is created).
+    page.goto(f"{dashboard.base_url}/map")
+    frame = map_frame(page)
+    _assert_town_fills_the_map(frame, dashboard.town)
+    # Each size clicks another block, free on the map (no legend or label over it), so an
+    # explanation left from an earlier click cannot pass.
+    done = {k.split("@")[1] for k in dashboard.timings_s if k.startswith("click@")}
+    unit = next(u for u in LARGE_BLOCKS if u not in done and block_point(page, dashboard.town, u))
     start = time.perf_counter()
-    frame.locator(".leaflet-container").click(position={"x": xy[0], "y": xy[1]})
-    explanation = page.get_by_role("heading", name=f"Block {row['id']}")
+    click_block(page, dashboard.town, unit)
+    explanation = page.get_by_role("heading", name=f"Block {unit}")
     expect(explanation).to_be_visible(timeout=20_000)
-    dashboard.timings_s["click_to_explanation"] = time.perf_counter() - start
+    dashboard.timings_s[f"click@{unit}"] = time.perf_counter() - start
     expect(page.get_by_text("Nearest facility").first).to_be_visible()
-    expect(page.locator("[data-testid='stAlertContentInfo']").last).to_contain_text(
-        f"Block {row['id']}"
+    expect(page.locator("[data-testid='stAlertContentInfo']").last).to_contain_text(f"Block {unit}")
+    # The block stays selected on the map, with its walk and its straight line labelled.
+    labels = map_frame(page).locator(".leaflet-tooltip-pane .leaflet-tooltip")
+    expect(labels.filter(has_text="m on foot")).to_have_count(1)
+    expect(labels.filter(has_text="m straight")).to_have_count(1)
+    expect(page).to_have_url(re.compile(f"block={unit}"))
+    save_screenshot(page, f"dashboard-click-{size[0]}.png", tmp_path)
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+
+def _assert_town_fills_the_map(frame: Frame, town: Town) -> None:
+    from planner.maps.base import display_bounds
+
+    (south, west), (north, east) = display_bounds(town)
+    box = frame.evaluate(
+        "([s, w, n, e]) => { const a = map_div.latLngToContainerPoint([n, w]);"
+        " const b = map_div.latLngToContainerPoint([s, e]); const size = map_div.getSize();"
+        " return [a.x, a.y, b.x, b.y, size.x, size.y]; }",
+        [south, west, north, east],
     )
+    left, top, right, bottom, width, height = box
+    # Inside the map, and as large as the map's shape allows along one side.
+    assert left >= -1, box
+    assert top >= -1, box
+    assert right <= width + 1, box
+    assert bottom <= height + 1, box
+    assert max((right - left) / width, (bottom - top) / height) >= 0.75, box
 
 
 def test_pages_switch(dashboard: Dashboard, tmp_path: Path):
@@ -213,11 +281,66 @@ def test_language_switch_shows_russian(dashboard: Dashboard, tmp_path: Path):
     expect(page.locator("h1").first).to_contain_text("Overview", timeout=20_000)
 
 
+SCHOOL_RU = "Общеобразовательная школа"
+
+
+def _service_select(page: Page, label: str) -> Locator:
+    return page.locator("[data-testid='stSidebar']").get_by_role("combobox", name=label)
+
+
+def _select(page: Page, label: str, option: str) -> None:
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
+        has_text=label
+    ).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_choices_survive_a_language_switch_and_a_link(dashboard: Dashboard, tmp_path: Path):
+    page = dashboard.page
+    goto_page(page, "Map", "Map")
+    _select(page, "Service", "School")
+    map_frame(page, "School")
+    page.get_by_text("elderly / small children", exact=False).click()
+    page.get_by_text("normative radius", exact=True).click()
+    click_block(page, dashboard.town, "res-0247")
+    expect(page.get_by_role("heading", name="Block res-0247")).to_be_visible(timeout=20_000)
+    page.get_by_text("Русский", exact=True).click()
+    expect(page.locator("h1").first).to_contain_text("Карта", timeout=20_000)
+    school = _service_select(page, "Услуга")
+    expect(school).to_have_value(SCHOOL_RU)
+    expect(page.get_by_role("heading", name="Квартал res-0247")).to_be_visible()
+    # The next interaction must not reset anything: switch the compare view.
+    page.get_by_text("пешеходная сеть", exact=True).click()
+    map_frame(page, "Легенда")
+    expect(school).to_have_value(SCHOOL_RU)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar.get_by_role("radio").nth(3)).to_be_checked()  # elderly pace
+    expect(page.get_by_role("heading", name="Квартал res-0247")).to_be_visible()
+    for name in ("service=school", "pace=elderly", "view=network", "block=res-0247", "lang=ru"):
+        expect(page).to_have_url(re.compile(name))
+    link = page.url
+    # The link opened in a fresh page shows the same view; the deep link makes no failed
+    # request of ours (Streamlit's own probe of /map/_stcore/ is answered 404 by design).
+    fresh = page.context.new_page()
+    watch = PageWatch.watch(page.context, fresh, dashboard.base_url)
+    fresh.goto(link)
+    expect(fresh.locator("h1").first).to_contain_text("Карта", timeout=60_000)
+    map_frame(fresh, "Легенда")
+    expect(fresh.get_by_role("heading", name="Квартал res-0247")).to_be_visible(timeout=20_000)
+    expect(_service_select(fresh, "Услуга")).to_have_value(SCHOOL_RU)
+    expect(fresh.locator("[data-testid='stSidebar']").get_by_role("radio").nth(3)).to_be_checked()
+    assert watch.page_errors == []
+    assert watch.unexpected_failures() == []
+    fresh.close()
+    page.get_by_text("English", exact=True).click()
+    expect(page.locator("h1").first).to_contain_text("Map", timeout=20_000)
+
+
 def test_offline_and_no_errors(dashboard: Dashboard):
     watch = dashboard.watch
     dashboard.page.wait_for_timeout(300)
     assert watch.page_errors == []
     assert watch.foreign_requests() == []
-    assert watch.failed == []
+    assert watch.unexpected_failures() == []
     assert any("/app/static/vendor/leaflet/leaflet.js" in url for url in watch.requests)
     print(f"timings: {dashboard.timings_s}")

@@ -1,7 +1,8 @@
 """The sidebar: language, town folder, norm set, service, district, walking pace.
 
 Every widget has a key, so its value survives page switches; option values are keys (service
-keys, district ids), never labels, so a language switch keeps every choice.
+keys, district ids), never labels; ``ui.choices`` keeps them through language switches and
+page switches and mirrors them in the URL.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from planner.errors import PlannerError
 from planner.io import norm_set_for
@@ -25,6 +27,7 @@ from planner.presentation.words import (
     t,
     town_attribution,
 )
+from ui import choices
 from ui.common import md_escape
 from ui.state import (
     ALL,
@@ -37,38 +40,15 @@ from ui.state import (
 )
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
-KEPT_KEYS = (
-    "lang",
-    "town_dir",
-    "norm_set",
-    "norms_of",
-    "service",
-    "pace",
-    "include_planned",
-    "district",
-)
-"""Sidebar widget keys whose values are kept across ``st.switch_page`` (which resets widgets)."""
-_KEEP = "_kept_"
 
 
-def restore_choices() -> None:
-    """Put back the sidebar choices saved by ``keep_choices`` if a page switch dropped them."""
-    state = st.session_state
-    for key in KEPT_KEYS:
-        if _KEEP + key in state:
-            state[key] = state[_KEEP + key]
+def render(progress: DeltaGenerator | None = None) -> Context:
+    """Draw the sidebar and load what it selects; return the context every page uses.
 
-
-def keep_choices() -> None:
-    """Save the sidebar choices under keys no widget owns (they survive a page switch)."""
-    state = st.session_state
-    for key in KEPT_KEYS:
-        if key in state:
-            state[_KEEP + key] = state[key]
-
-
-def render() -> Context:
-    """Draw the sidebar and load what it selects; return the context every page uses."""
+    ``progress`` is a main-area placeholder that says the analysis is running while it is
+    computed (the first time for a town and pace: a few seconds); the sidebar may be folded
+    away, on a phone it is.
+    """
     state = st.session_state
     state.setdefault("town_dir", str(default_town_dir()))
     with st.sidebar:
@@ -81,6 +61,7 @@ def render() -> Context:
                 horizontal=True,
             )
         )
+        choices.refresh_after_language_switch(lang)
         st.header(t("side.data", lang))
         folder = st.text_input(
             t("side.town_folder", lang), key="town_dir", help=t("side.town_folder_help", lang)
@@ -106,10 +87,12 @@ def render() -> Context:
         )
         if st.button(t("side.reload", lang), help=t("side.reload_help", lang)):
             clear_town_caches()
-        return _analysis_controls(lang, folder, norm_key)
+        return _analysis_controls(lang, folder, norm_key, progress)
 
 
-def _analysis_controls(lang: Lang, folder: str, norm_key: str) -> Context:
+def _analysis_controls(
+    lang: Lang, folder: str, norm_key: str, progress: DeltaGenerator | None
+) -> Context:
     state = st.session_state
     try:
         norms = get_norms(norm_key)
@@ -163,10 +146,13 @@ def _analysis_controls(lang: Lang, folder: str, norm_key: str) -> Context:
     )
     st.caption(md_escape(town_attribution(town.meta, lang)))
     try:
-        with st.spinner(t("side.analysis", lang) + "…"):
+        with (progress or st.empty()).container(), st.spinner(t("app.computing", lang)):
             analysis = get_analysis(folder, norm_key, speed, include_planned)
     except PlannerError as err:
         return replace(base, town=town, error=err)
+    finally:
+        if progress is not None:
+            progress.empty()
     return replace(
         base, town=town, analysis=analysis, district=None if district == ALL else str(district)
     )

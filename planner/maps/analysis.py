@@ -19,17 +19,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import shapely
 
+from planner.access_network import walk_path
 from planner.analysis import ServiceResult, TownAnalysis
 from planner.crs import to_display_crs
 from planner.locate import Bounds
 from planner.maps.assets import STATIC_VENDOR_URL
 from planner.maps.base import (
+    PANE_AREAS,
+    PANE_FACILITIES,
+    PANE_SELECTION,
+    PANE_ZONES,
     add_context_layers,
     add_facilities_by_service,
     add_line_layers,
@@ -38,6 +47,7 @@ from planner.maps.base import (
     geojson_features,
     legend_lines,
     new_map,
+    on_pane,
     status_notes,
 )
 from planner.maps.elements import Attribution, Legend, Swatch, facility_popup, legend_html
@@ -54,6 +64,7 @@ from planner.maps.style import (
     load_class,
     map_text,
 )
+from planner.model import Town
 from planner.presentation.views import (
     CLASS_ORDER,
     MapView,
@@ -82,6 +93,194 @@ MARKER_RADIUS_PX = (5.0, 15.0)
 # The map
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class AnalysisLayers:
+    """What an analysis adds to the base map: its layers and the legend describing them.
+
+    Attributes
+    ----------
+    groups
+        The feature groups, in drawing order (their panes keep streets over blocks).
+    legend
+        The legend's HTML (``legend_html``): exactly what the groups and the base map draw.
+    """
+
+    groups: list[folium.FeatureGroup]
+    legend: str
+
+
+def build_base_map(
+    town: Town,
+    *,
+    labels: Lang = "en",
+    focus: Bounds | None = None,
+    asset_base_url: str = STATIC_VENDOR_URL,
+    online_basemap: bool = False,
+) -> folium.Map:
+    """Return the map without any analysis layer: the town's own layers, fitted to ``focus``.
+
+    It depends only on the town and the language, so the dashboard sends it once and then
+    only the analysis layers (``analysis_layers``) as they change.
+
+    Parameters
+    ----------
+    town
+        The town (boundary, districts, water, railway, streets).
+    labels
+        Interface language.
+    focus
+        Bounds to fit the view to; default the whole town.
+    asset_base_url, online_basemap
+        As for ``build_analysis_map``.
+    """
+    text = map_text(labels)
+    fmap = new_map(town, text, asset_base_url=asset_base_url, online_basemap=online_basemap)
+    add_context_layers(fmap, town, text, labels)
+    add_line_layers(fmap, town, text, labels)
+    Attribution(town_attribution(town.meta, labels)).add_to(fmap)
+    fit_view(fmap, focus or display_bounds(town))
+    return fmap
+
+
+def analysis_layers(
+    analysis: TownAnalysis,
+    *,
+    service: str | None,
+    view: MapView = "network",
+    labels: Lang = "en",
+) -> AnalysisLayers:
+    """Return the layers drawing an analysis (blocks by class, areas, gap zones, facilities).
+
+    Parameters are as for ``build_analysis_map``.
+    """
+    town = analysis.town
+    text = map_text(labels)
+    groups: list[folium.FeatureGroup] = []
+    classes = unit_classes(analysis, service, view)
+    unit_swatches = _add_units(groups, analysis, service, view, classes, labels)
+    sections: list[tuple[str, list[Swatch]]] = [
+        (f"{text['units_title']}: {t('view.' + view, labels)}", unit_swatches)
+    ]
+    area_swatches: list[Swatch] = []
+    services_drawn = []
+    notes: list[str] = []
+    if service is not None:
+        result = analysis.service(service)
+        area_swatches.extend(_add_areas(groups, result, view, labels))
+        area_swatches.extend(_add_gap_zones(groups, analysis, result.gap_zones, text, labels))
+        load_swatches = _add_loaded_facilities(groups, analysis, result, text, labels)
+        label = service_label(analysis.norms, service, labels)
+        sections.append((f"{label}: {text['facility_size']}", load_swatches))
+    else:
+        area_swatches.extend(
+            _add_gap_zones(groups, analysis, analysis.all_gap_zones(), text, labels)
+        )
+        services_drawn = add_facilities_by_service(groups, town, text, labels, analysis.norms)
+        notes = status_notes(town, text)
+    sections.append((text["areas"], area_swatches))
+    legend = legend_html(
+        text,
+        services=services_drawn,
+        status_notes=notes,
+        lines=legend_lines(town, text),
+        sections=sections,
+    )
+    return AnalysisLayers(groups, legend)
+
+
+SELECTION_COLOR = "#111111"
+"""Outline of the selected block and line of its walk (black reads on every class colour)."""
+
+
+def selection_layer(
+    analysis: TownAnalysis, *, service: str | None, unit_id: str, labels: Lang = "en"
+) -> folium.FeatureGroup | None:
+    """Return the selected block outlined and, for one service, its walk to the nearest facility.
+
+    The walk follows the streets (``planner.access_network.walk_path``) and is labelled with its
+    length; a dashed line to the nearest facility as the crow flies is labelled with that
+    distance, so the explanation's two distances are both visible. ``None`` when the unit is
+    unknown.
+    """
+    town = analysis.town
+    rows = town.residential[town.residential["id"].astype(str) == unit_id]
+    if rows.empty:
+        return None
+    group = folium.FeatureGroup(name=t("map.selection", labels))
+    folium.GeoJson(
+        geojson_features(rows, {}),
+        name=group.layer_name,
+        style_function=lambda _feature: {
+            "color": SELECTION_COLOR,
+            "weight": 4,
+            "fill": False,
+        },
+        interactive=False,
+        pane=PANE_SELECTION,
+    ).add_to(group)
+    if service is None:
+        return group
+    result = analysis.service(service)
+    cov = result.coverage.set_index("unit_id")
+    if unit_id not in cov.index:
+        return group
+    facility = cov.at[unit_id, "nearest_facility_id"]
+    if isinstance(facility, str) and facility:
+        path = walk_path(analysis.network, unit_id, facility)
+        if path is not None:
+            label = t("map.route_walk", labels, distance=fmt_number(path.distance_m, labels))
+            _add_line(group, path.line, label, dash=None, crs=town.meta.crs, side="right")
+    straight = _straight_nearest(analysis, result, unit_id)
+    if straight is not None:
+        target_xy, straight_m = straight
+        start_xy = analysis.network.origins.xy[analysis.network.origins.positions([unit_id])[0]]
+        label = t("map.route_straight", labels, distance=fmt_number(straight_m, labels))
+        line = shapely.LineString([start_xy, target_xy])
+        _add_line(group, line, label, dash="6 6", crs=town.meta.crs, side="left")
+    return group
+
+
+def _straight_nearest(
+    analysis: TownAnalysis, result: ServiceResult, unit_id: str
+) -> tuple[npt.NDArray[np.float64], float] | None:
+    """Return the counted facility nearest as the crow flies (the coverage's ``straight_m``)."""
+    net = analysis.network
+    ids = result.facilities["id"].astype(str).to_numpy()
+    if not len(ids):
+        return None
+    xy = net.destinations.xy[net.destinations.positions(ids)]
+    origin = net.origins.xy[net.origins.positions([unit_id])[0]]
+    distance_m = np.hypot(*(xy - origin).T)
+    best = int(np.argmin(distance_m))
+    return xy[best], float(distance_m[best])
+
+
+def _add_line(
+    group: folium.FeatureGroup,
+    line_m: shapely.LineString,
+    label: str,
+    *,
+    dash: str | None,
+    crs: str,
+    side: str,
+) -> None:
+    """Add a line given in the town's CRS with a permanent label beside its middle."""
+    frame = gpd.GeoDataFrame(geometry=[line_m], crs=crs)
+    line = to_display_crs(frame).geometry.iloc[0]
+    points = [
+        [round(y, COORDINATE_DECIMALS), round(x, COORDINATE_DECIMALS)] for x, y in line.coords
+    ]
+    polyline = folium.PolyLine(  # type: ignore[no-untyped-call]
+        points,
+        color=SELECTION_COLOR,
+        weight=4 if dash is None else 2,
+        opacity=0.9,
+        dash_array=dash,
+        tooltip=folium.Tooltip(escape_text(label), permanent=True, direction=side),
+    )
+    on_pane(polyline, PANE_SELECTION).add_to(group)
+
+
 def build_analysis_map(
     analysis: TownAnalysis,
     *,
@@ -92,7 +291,7 @@ def build_analysis_map(
     asset_base_url: str = STATIC_VENDOR_URL,
     online_basemap: bool = False,
 ) -> folium.Map:
-    """Draw an analysis on the offline town map.
+    """Draw an analysis on the offline town map, as one self-contained map (exports).
 
     Parameters
     ----------
@@ -118,48 +317,23 @@ def build_analysis_map(
     folium.Map
         The map, with a legend listing exactly what was drawn.
     """
-    town = analysis.town
-    text = map_text(labels)
-    fmap = new_map(town, text, asset_base_url=asset_base_url, online_basemap=online_basemap)
-    add_context_layers(fmap, town, text, labels)
-    classes = unit_classes(analysis, service, view)
-    unit_swatches = _add_units(fmap, analysis, service, view, classes, labels)
-    add_line_layers(fmap, town, text, labels)
-    sections: list[tuple[str, list[Swatch]]] = [
-        (f"{text['units_title']}: {t('view.' + view, labels)}", unit_swatches)
-    ]
-    area_swatches: list[Swatch] = []
-    services_drawn = []
-    notes: list[str] = []
-    if service is not None:
-        result = analysis.service(service)
-        area_swatches.extend(_add_areas(fmap, result, view, labels))
-        area_swatches.extend(_add_gap_zones(fmap, analysis, result.gap_zones, text, labels))
-        load_swatches = _add_loaded_facilities(fmap, analysis, result, text, labels)
-        label = service_label(analysis.norms, service, labels)
-        sections.append((f"{label}: {text['facility_size']}", load_swatches))
-    else:
-        area_swatches.extend(_add_gap_zones(fmap, analysis, analysis.all_gap_zones(), text, labels))
-        services_drawn = add_facilities_by_service(fmap, town, text, labels, analysis.norms)
-        notes = status_notes(town, text)
-    sections.append((text["areas"], area_swatches))
+    fmap = build_base_map(
+        analysis.town,
+        labels=labels,
+        focus=focus,
+        asset_base_url=asset_base_url,
+        online_basemap=online_basemap,
+    )
+    layers = analysis_layers(analysis, service=service, view=view, labels=labels)
+    for group in layers.groups:
+        group.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    Legend(
-        legend_html(
-            text,
-            services=services_drawn,
-            status_notes=notes,
-            lines=legend_lines(town, text),
-            sections=sections,
-        )
-    ).add_to(fmap)
-    Attribution(town_attribution(town.meta, labels)).add_to(fmap)
-    fit_view(fmap, focus or display_bounds(town))
+    Legend(layers.legend).add_to(fmap)
     return fmap
 
 
 def _add_units(
-    fmap: folium.Map,
+    groups: list[folium.FeatureGroup],
     analysis: TownAnalysis,
     service: str | None,
     view: MapView,
@@ -215,13 +389,13 @@ def _add_units(
         style_function=style,
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases),
     ).add_to(group)
-    group.add_to(fmap)
+    groups.append(group)
     present = set(classes)
     return [Swatch(status_labels[key], STATUS_COLORS[key]) for key in CLASS_ORDER if key in present]
 
 
 def _add_areas(
-    fmap: folium.Map, result: ServiceResult, view: MapView, labels: Lang
+    groups: list[folium.FeatureGroup], result: ServiceResult, view: MapView, labels: Lang
 ) -> list[Swatch]:
     text = map_text(labels)
     swatches: list[Swatch] = []
@@ -235,19 +409,19 @@ def _add_areas(
             "fillColor": CATCHMENT_COLOR,
             "fillOpacity": 0.1,
         }
-        _add_plain_layer(fmap, catchments, name, style)
+        _add_plain_layer(groups, catchments, name, style)
         swatches.append(Swatch(name, CATCHMENT_COLOR, "outline"))
     circles = result.radius_circles
     if view in ("radius", "disagree") and circles is not None and len(circles):
         name = text["radius_circles"].format(radius=fmt_number(norm.radius_m, labels))
         style = {"color": RADIUS_COLOR, "weight": 2, "dashArray": "6 5", "fill": False}
-        _add_plain_layer(fmap, circles, name, style)
+        _add_plain_layer(groups, circles, name, style)
         swatches.append(Swatch(name, RADIUS_COLOR, "dashed"))
     return swatches
 
 
 def _add_plain_layer(
-    fmap: folium.Map, frame: gpd.GeoDataFrame, name: str, style: dict[str, Any]
+    groups: list[folium.FeatureGroup], frame: gpd.GeoDataFrame, name: str, style: dict[str, Any]
 ) -> None:
     group = folium.FeatureGroup(name=name)
     folium.GeoJson(
@@ -256,12 +430,13 @@ def _add_plain_layer(
         style_function=lambda _feature: style,
         # Not clickable: a click falls through to the block underneath (its explanation).
         interactive=False,
+        pane=PANE_AREAS,
     ).add_to(group)
-    group.add_to(fmap)
+    groups.append(group)
 
 
 def _add_gap_zones(
-    fmap: folium.Map,
+    groups: list[folium.FeatureGroup],
     analysis: TownAnalysis,
     zones: gpd.GeoDataFrame,
     text: Mapping[str, str],
@@ -280,17 +455,18 @@ def _add_gap_zones(
     folium.GeoJson(
         geojson_features(zones, properties),
         name=name,
+        pane=PANE_ZONES,
         style_function=lambda _feature: GAP_ZONE_STYLE,
         # Hatched, not clickable: the coverage colours show through and the blocks' tooltips
         # and clicks stay reachable; each zone's figures are on the Gaps page.
         interactive=False,
     ).add_to(group)
-    group.add_to(fmap)
+    groups.append(group)
     return [Swatch(name, GAP_COLOR, "hatch")]
 
 
 def _add_loaded_facilities(
-    fmap: folium.Map,
+    groups: list[folium.FeatureGroup],
     analysis: TownAnalysis,
     result: ServiceResult,
     text: Mapping[str, str],
@@ -328,7 +504,7 @@ def _add_loaded_facilities(
         if fid in served.index:
             extra.append((text["served_within"], escape_text(fmt_number(served[fid], labels))))
         point = points.loc[index]
-        folium.CircleMarker(
+        marker = folium.CircleMarker(
             [round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)],
             radius=_marker_radius(capacity[index], largest),
             color="#222222",
@@ -341,8 +517,9 @@ def _add_loaded_facilities(
                 facility_popup(row, label, text, labels, analysis.norms, extra), max_width=340
             ),
             tooltip=folium.Tooltip(escape_text(names.get(fid, fid))),
-        ).add_to(group)
-    group.add_to(fmap)
+        )
+        on_pane(marker, PANE_FACILITIES).add_to(group)
+    groups.append(group)
     order = [key for _, key, _ in LOAD_CLASSES] + ["unknown"]
     colors = {key: color for _, key, color in LOAD_CLASSES} | {"unknown": LOAD_UNKNOWN_COLOR}
     shapes = {"unknown": "hollow"}

@@ -22,13 +22,15 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import MacroElement
+from folium.template import Template
 
 from planner.crs import to_display_crs
 from planner.maps.assets import AssetUrls
@@ -69,6 +71,63 @@ if TYPE_CHECKING:
 LEGEND_PADDING_PX = (250, 10)
 """Initial-view padding (x, y) at the top left, in pixels: the legend's width."""
 
+# Panes fix the drawing order whatever order layers arrive in: the dashboard sends the base map
+# once and the analysis layers later (``st_folium``'s ``feature_group_to_add``), yet streets must
+# stay over the blocks and facilities over everything. Leaflet's overlayPane (z 400) holds the
+# residential blocks; Leaflet draws each pane's paths in its own SVG.
+PANE_GROUND = "planner-ground"
+"""Districts and water, under the blocks."""
+PANE_AREAS = "planner-areas"
+"""Catchments and radius circles over the blocks (never clickable: clicks reach the block)."""
+PANE_LINES = "planner-lines"
+"""Railway, streets and the town boundary over the blocks."""
+PANE_ZONES = "planner-zones"
+"""Gap zones."""
+PANE_SELECTION = "planner-selection"
+"""The selected block and its walk to the facility (never clickable)."""
+PANE_FACILITIES = "planner-facilities"
+"""Facility markers, over every area and line."""
+PANES: tuple[tuple[str, int, bool], ...] = (
+    (PANE_GROUND, 350, True),
+    (PANE_AREAS, 410, False),
+    (PANE_LINES, 420, True),
+    (PANE_ZONES, 430, True),
+    (PANE_SELECTION, 440, False),
+    (PANE_FACILITIES, 450, True),
+)
+"""``(name, z-index, clickable)`` of the map's panes (Leaflet's marker pane is at 600)."""
+
+
+class FocusWithoutScrolling(MacroElement):
+    """Leaflet focuses the map on mousedown (for its keyboard handler) without ``preventScroll``.
+
+    In the dashboard the map lives in an iframe inside Streamlit's scrolling page: focusing it
+    scrolls the page until the whole iframe is in view, between the mousedown and the click,
+    so the click landed on whatever was under the cursor after the scroll (248 px lower at
+    1366x768). The keyboard handler is re-registered with a focus that never scrolls; the map
+    keeps its keyboard navigation.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function (map) {
+                var keyboard = L.Map.Keyboard.prototype;
+                map.keyboard.disable();
+                keyboard._onMouseDown = function () {
+                    if (this._focused) { return; }
+                    this._map._container.focus({preventScroll: true});
+                };
+                map.keyboard.enable();
+            })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FocusWithoutScrolling"
+
 
 def new_map(
     town: Town, text: Mapping[str, str], *, asset_base_url: str, online_basemap: bool
@@ -89,6 +148,9 @@ def new_map(
     IconImagePath(assets.leaflet_images).add_to(fmap)
     PlannerStyles().add_to(fmap)
     MapControls(text).add_to(fmap)
+    FocusWithoutScrolling().add_to(fmap)
+    for name, z_index, clickable in PANES:
+        folium.map.CustomPane(name, z_index=z_index, pointer_events=clickable).add_to(fmap)
     if online_basemap:
         folium.TileLayer(
             "OpenStreetMap",
@@ -127,6 +189,7 @@ def add_context_layers(
         town.water,
         text["water"],
         {"color": WATER_COLOR, "weight": 2, "fillColor": WATER_COLOR, "fillOpacity": 0.6},
+        PANE_GROUND,
     )
 
 
@@ -134,7 +197,7 @@ def add_line_layers(
     fmap: folium.Map, town: Town, text: Mapping[str, str], labels: MapLabels
 ) -> None:
     """Add the line layers drawn over the residential blocks: railway, streets."""
-    _add_named_layer(fmap, town.rail, text["rail"], line_style_options(RAIL_STYLE))
+    _add_named_layer(fmap, town.rail, text["rail"], line_style_options(RAIL_STYLE), PANE_LINES)
     _add_streets(fmap, town, text, labels)
 
 
@@ -147,6 +210,7 @@ def _add_boundary(fmap: folium.Map, town: Town, text: Mapping[str, str]) -> None
     folium.GeoJson(
         geojson_features(frame, {"name": frame["name"]}),
         name=text["boundary"],
+        pane=PANE_LINES,
         style_function=lambda _feature: style,
         tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
     ).add_to(group)
@@ -166,6 +230,7 @@ def _add_districts(
     folium.GeoJson(
         geojson_features(frame, {"name": names, "provenance": frame["provenance"]}),
         name=text["districts"],
+        pane=PANE_GROUND,
         style_function=lambda _feature: style,
         tooltip=folium.GeoJsonTooltip(
             fields=["name", "provenance"],
@@ -192,7 +257,7 @@ def _add_districts(
 
 
 def _add_named_layer(
-    fmap: folium.Map, frame: gpd.GeoDataFrame, title: str, style: Mapping[str, Any]
+    fmap: folium.Map, frame: gpd.GeoDataFrame, title: str, style: Mapping[str, Any], pane: str
 ) -> None:
     """Draw a layer whose features only carry a name (water, rail) with one fixed style."""
     if frame.empty:
@@ -201,6 +266,7 @@ def _add_named_layer(
     folium.GeoJson(
         geojson_features(frame, {"name": frame["name"]}),
         name=title,
+        pane=pane,
         style_function=lambda _feature: dict(style),
         tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
     ).add_to(group)
@@ -221,6 +287,7 @@ def _add_streets(fmap: folium.Map, town: Town, text: Mapping[str, str], labels: 
     folium.GeoJson(
         geojson_features(frame, properties),
         name=text["streets"],
+        pane=PANE_LINES,
         # Properties hold escaped text; unescape the kind to look its style up.
         style_function=lambda feature: line_style_options(
             street_style(html.unescape(feature["properties"]["kind"]))
@@ -233,13 +300,13 @@ def _add_streets(fmap: folium.Map, town: Town, text: Mapping[str, str], labels: 
 
 
 def add_facilities_by_service(
-    fmap: folium.Map,
+    groups: list[folium.FeatureGroup],
     town: Town,
     text: Mapping[str, str],
     labels: MapLabels,
     norms: NormSet | None,
 ) -> list[DrawnService]:
-    """Draw one feature group per service; return the services drawn, in legend order."""
+    """Append one feature group per service to ``groups``; return the services drawn."""
     frame = town.facilities
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     if frame.empty:
@@ -258,7 +325,7 @@ def add_facilities_by_service(
         for index, row in rows.iterrows():
             point = points.loc[index]
             status = str(row.get("status", "existing"))
-            folium.CircleMarker(
+            marker = folium.CircleMarker(
                 [round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)],
                 radius=7,
                 color="#222222",
@@ -269,14 +336,24 @@ def add_facilities_by_service(
                 fill_opacity=0.35 if status == "planned" else 0.9,
                 popup=folium.Popup(facility_popup(row, label, text, labels, norms), max_width=320),
                 tooltip=folium.Tooltip(escape_text(names.get(str(row["id"]), row["name"]))),
-            ).add_to(group)
-        group.add_to(fmap)
+            )
+            on_pane(marker, PANE_FACILITIES).add_to(group)
+        groups.append(group)
         drawn.append(DrawnService(key, label, category, color, len(rows)))
     return drawn
 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
+
+
+PathT = TypeVar("PathT", bound=folium.PolyLine | folium.CircleMarker)
+
+
+def on_pane(layer: PathT, pane: str) -> PathT:
+    """Put a vector layer on a pane (folium's path options drop an unknown ``pane``)."""
+    layer.options["pane"] = pane
+    return layer
 
 
 def geojson_features(frame: gpd.GeoDataFrame, properties: Mapping[str, Any]) -> dict[str, Any]:

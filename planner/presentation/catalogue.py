@@ -370,6 +370,13 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
     ),
     "map.focus": ("Zoomed to {zone}.", "Карта приближена к зоне {zone}."),
     "map.focus_clear": ("Show the whole town", "Показать весь город"),
+    "app.computing": (
+        "Analysing the town: walking network, coverage, gap zones… (once per town and pace)",
+        "Анализ города: пешеходная сеть, доступность, зоны дефицита… (один раз для города и темпа)",
+    ),
+    "map.selection": ("Selected block and its walk", "Выбранный квартал и путь пешком"),
+    "map.route_walk": ("{distance} m on foot", "{distance} м пешком"),
+    "map.route_straight": ("{distance} m straight", "{distance} м по прямой"),
     "map.click_hint": (
         "Click a residential block on the map to see why it is (not) served.",
         "Нажмите на жилой квартал на карте, чтобы узнать, почему он (не) обслужен.",
