@@ -20,6 +20,8 @@ from planner.crs import to_display_crs
 from planner.layers import EVENT_CATEGORIES
 from planner.maps.assets import STATIC_VENDOR_URL
 from planner.maps.base import (
+    PANE_FACILITIES,
+    PANE_ZONES,
     add_context_layers,
     add_line_layers,
     display_bounds,
@@ -27,6 +29,7 @@ from planner.maps.base import (
     geojson_features,
     legend_lines,
     new_map,
+    on_pane,
 )
 from planner.maps.elements import Attribution, Legend, Swatch, legend_html
 from planner.maps.style import COORDINATE_DECIMALS, escape_text, map_text
@@ -232,6 +235,7 @@ def _add_deserts(
     folium.GeoJson(
         geojson_features(zones, properties),
         name=name,
+        pane=PANE_ZONES,
         style_function=lambda _feature: {
             "color": DESERT_COLOR,
             "weight": 2.5,
@@ -268,7 +272,7 @@ def _add_venues(
     for row in records:
         point = points.loc[row["facility_id"]]
         idle = bool(row["idle"])
-        folium.CircleMarker(
+        marker = folium.CircleMarker(
             [round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)],
             radius=5 + 9 * math.sqrt(float(row["events"]) / largest),
             color="#222222",
@@ -278,7 +282,8 @@ def _add_venues(
             fill_opacity=0.9,
             popup=folium.Popup(_venue_popup(row, names, labels), max_width=320),
             tooltip=folium.Tooltip(escape_text(names.get(row["facility_id"], row["facility_id"]))),
-        ).add_to(group)
+        )
+        on_pane(marker, PANE_FACILITIES).add_to(group)
     group.add_to(fmap)
     swatches = [Swatch(t("programme.idle.no", labels), VENUE_COLOR, "circle")]
     if venues["idle"].any():
@@ -387,7 +392,7 @@ def add_proposals(
             f"<b>{escape_text(what)}</b> · {escape_text(status)} · {escape_text(votes)}"
             f"<br>{escape_text(preview)}"
         )
-        folium.CircleMarker(
+        marker = folium.CircleMarker(
             [
                 round(float(row["lat"]), COORDINATE_DECIMALS),
                 round(float(row["lon"]), COORDINATE_DECIMALS),
@@ -399,7 +404,8 @@ def add_proposals(
             fill_color=PROPOSAL_COLORS.get(str(row["status"]), "#000000"),
             fill_opacity=0.95,
             tooltip=folium.Tooltip(tip),
-        ).add_to(group)
+        )
+        on_pane(marker, PANE_FACILITIES).add_to(group)
     group.add_to(fmap)
     present = [s for s in PROPOSAL_COLORS if (proposals["status"] == s).any()]
     return [Swatch(proposal_status(s, labels), PROPOSAL_COLORS[s], "circle") for s in present]
