@@ -302,21 +302,23 @@ def test_choices_survive_a_language_switch_and_a_link(dashboard: Dashboard, tmp_
     map_frame(page, "School")
     page.get_by_text("elderly / small children", exact=False).click()
     page.get_by_text("normative radius", exact=True).click()
-    click_block(page, dashboard.town, "res-0247")
-    expect(page.get_by_role("heading", name="Block res-0247")).to_be_visible(timeout=20_000)
+    map_frame(page, "Residential blocks: normative radius")
+    unit = next(u for u in LARGE_BLOCKS if block_point(page, dashboard.town, u))
+    click_block(page, dashboard.town, unit)
+    expect(page.get_by_role("heading", name=f"Block {unit}")).to_be_visible(timeout=20_000)
     page.get_by_text("Русский", exact=True).click()
     expect(page.locator("h1").first).to_contain_text("Карта", timeout=20_000)
     school = _service_select(page, "Услуга")
     expect(school).to_have_value(SCHOOL_RU)
-    expect(page.get_by_role("heading", name="Квартал res-0247")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Квартал {unit}")).to_be_visible()
     # The next interaction must not reset anything: switch the compare view.
     page.get_by_text("пешеходная сеть", exact=True).click()
     map_frame(page, "Легенда")
     expect(school).to_have_value(SCHOOL_RU)
     sidebar = page.locator("[data-testid='stSidebar']")
     expect(sidebar.get_by_role("radio").nth(3)).to_be_checked()  # elderly pace
-    expect(page.get_by_role("heading", name="Квартал res-0247")).to_be_visible()
-    for name in ("service=school", "pace=elderly", "view=network", "block=res-0247", "lang=ru"):
+    expect(page.get_by_role("heading", name=f"Квартал {unit}")).to_be_visible()
+    for name in ("service=school", "pace=elderly", "view=network", f"block={unit}", "lang=ru"):
         expect(page).to_have_url(re.compile(name))
     link = page.url
     # The link opened in a fresh page shows the same view; the deep link makes no failed
@@ -326,7 +328,7 @@ def test_choices_survive_a_language_switch_and_a_link(dashboard: Dashboard, tmp_
     fresh.goto(link)
     expect(fresh.locator("h1").first).to_contain_text("Карта", timeout=60_000)
     map_frame(fresh, "Легенда")
-    expect(fresh.get_by_role("heading", name="Квартал res-0247")).to_be_visible(timeout=20_000)
+    expect(fresh.get_by_role("heading", name=f"Квартал {unit}")).to_be_visible(timeout=20_000)
     expect(_service_select(fresh, "Услуга")).to_have_value(SCHOOL_RU)
     expect(fresh.locator("[data-testid='stSidebar']").get_by_role("radio").nth(3)).to_be_checked()
     assert watch.page_errors == []
