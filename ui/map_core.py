@@ -38,7 +38,7 @@ from planner.maps.elements import Legend
 from planner.presentation.words import Lang
 from ui.state import MAX_TOWNS, get_town
 
-LEGEND_MAX_SHARE = 0.3
+LEGEND_MAX_SHARE = 0.45
 """The view keeps clear of the legend only when it takes at most this share of the map width."""
 CLICK_KEY = "_map_click"
 """Session key of the last map click (``{"lat": ..., "lng": ...}``) not yet turned into a unit."""
@@ -147,8 +147,9 @@ class LegendSwap(MacroElement):
 class FitOnce(MacroElement):
     """Fits the view to bounds once per distinct bounds: later updates keep the user's view.
 
-    The view keeps clear of the legend (bottom left) only where the legend is narrow beside
-    the map; on a phone the town gets the whole width (the legend folds over it instead).
+    The view keeps clear of the legend (bottom left): of its width where it is open and narrow
+    beside the map, of its height where it is folded (on a phone); an open legend wider than
+    ``LEGEND_MAX_SHARE`` of the map is left over the town (the user can fold it).
     """
 
     _template = Template(
@@ -157,13 +158,16 @@ class FitOnce(MacroElement):
             if (window.plannerFit !== {{ this.token|tojson }}) {
                 window.plannerFit = {{ this.token|tojson }};
                 (function (map) {
-                    var width = map.getSize().x, left = 10;
+                    var width = map.getSize().x, left = 10, bottom = 30;
                     var legend = map.getContainer().querySelector(".planner-legend");
-                    if (legend && legend.offsetWidth + 20 <= {{ this.max_share }} * width) {
+                    var details = legend && legend.querySelector("details");
+                    if (legend && details && !details.open) {
+                        bottom = Math.max(bottom, legend.offsetHeight + 15);
+                    } else if (legend && legend.offsetWidth + 20 <= {{ this.max_share }} * width) {
                         left = legend.offsetWidth + 20;
                     }
                     map.fitBounds({{ this.bounds|tojson }}, {
-                        paddingTopLeft: [left, 10], paddingBottomRight: [10, 30]
+                        paddingTopLeft: [left, 10], paddingBottomRight: [10, bottom]
                     });
                 })({{ this.map_name }});
             }
