@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from planner.analysis import analyze_town
+from planner.analysis import TownAnalysis, analyze_town
 from planner.io import load_town
 from planner.model import Town
 from planner.norms import NormSet, load_norms
@@ -127,27 +127,37 @@ def _edits(town: Town, runs: int) -> dict[str, Callable[[int], Scenario]]:
     }
 
 
+def _edit_row(
+    town: Town,
+    norms: NormSet,
+    today: TownAnalysis,
+    label: str,
+    make: Callable[[int], Scenario],
+    runs: int,
+) -> dict[str, str]:
+    scenarios = [make(run) for run in range(runs)]
+    run_comparison(town, scenarios[0], norms, baseline=today)  # warm: imports, caches
+    times, results = _times(
+        lambda run: run_comparison(town, scenarios[run], norms, baseline=today), runs
+    )
+    served = [float(r.services["served_within_change"].iloc[0]) for r in results]
+    return {
+        "edit": label,
+        "services": "kindergarten",
+        "edit → comparison": _ms(times),
+        "change in places served within the norm (runs)": (
+            f"{min(served):+,.0f} to {max(served):+,.0f}"
+        ),
+    }
+
+
 def bench_edits(town: Town, norms: NormSet, runs: int) -> list[dict[str, str]]:
     """Time each edit kind against a one-service baseline held in memory."""
     today = analyze_town(town, norms, services=[SERVICE])
-    rows = []
-    for label, make in _edits(town, runs).items():
-        scenarios = [make(run) for run in range(runs)]
-        run_comparison(town, scenarios[0], norms, baseline=today)  # warm: imports, caches
-        times, results = _times(
-            lambda run, sc=scenarios: run_comparison(town, sc[run], norms, baseline=today), runs
-        )
-        served = [float(r.services["served_within_change"].iloc[0]) for r in results]
-        rows.append(
-            {
-                "edit": label,
-                "services": "kindergarten",
-                "edit → comparison": _ms(times),
-                "change in places served within the norm (runs)": (
-                    f"{min(served):+,.0f} to {max(served):+,.0f}"
-                ),
-            }
-        )
+    rows = [
+        _edit_row(town, norms, today, label, make, runs)
+        for label, make in _edits(town, runs).items()
+    ]
     full = analyze_town(town, norms)
     technopolis = read_scenario(TECHNOPOLIS)
     run_comparison(town, technopolis, norms, baseline=full)
@@ -228,39 +238,38 @@ def spopt_mclp(problem: SitingProblem, k: int) -> MclpAnswer:
 
 def bench_siting(town: Town, norms: NormSet, runs: int, mclp_runs: int) -> list[dict[str, str]]:
     """Time distances, the exact MILP, greedy and spopt's MCLP for each candidate count."""
-    rows = []
-    for target in TARGET_SITES:
-        spacing, _count = candidates_near(town, target)
-        sites = street_candidates(town, spacing_m=spacing)
-        build_times, problems = _times(
-            lambda _run, s=sites: build_problem(town, norms, SERVICE, s), runs
-        )
-        problem: SitingProblem = problems[0]
-        exact_times, exact = _times(lambda _run, p=problem: optimize_sites(p, K), runs)
-        greedy_times, greedy = _times(lambda _run, p=problem: greedy_sites(p, K), runs)
-        free = uncapacitated(problem)
-        free_times, free_exact = _times(lambda _run, p=free: optimize_sites(p, K), runs)
-        mclp_times, mclp = _times(lambda _run, p=free: spopt_mclp(p, K), mclp_runs)
-        best: SitingSolution = exact[0]
-        ours = free_exact[0].served_within
-        theirs = free_exact[0].baseline_served + mclp[0].covered
-        rows.append(
-            {
-                "candidate sites (spacing)": f"{problem.n_candidates:,} ({spacing:g} m)",
-                "kept after reductions": f"{best.candidates_used:,}",
-                "distances (build_problem)": _s(build_times),
-                "exact MILP, k = 3": _s(exact_times),
-                "status (gap)": f"{best.status} ({best.gap:.0%})",
-                "served within: exact / greedy (places)": (
-                    f"{best.served_within:,.1f} / {greedy[0].served_within:,.1f}"
-                ),
-                "greedy": _s(greedy_times),
-                "uncapacitated: planner MILP": _s(free_times),
-                "uncapacitated: spopt MCLP (CBC)": _s(mclp_times) + f" ×{len(mclp_times)}",
-                "same objective": "yes" if abs(ours - theirs) <= 1e-6 * max(1.0, ours) else "NO",
-            }
-        )
-    return rows
+    return [_siting_row(town, norms, target, runs, mclp_runs) for target in TARGET_SITES]
+
+
+def _siting_row(
+    town: Town, norms: NormSet, target: int, runs: int, mclp_runs: int
+) -> dict[str, str]:
+    spacing, _count = candidates_near(town, target)
+    sites = street_candidates(town, spacing_m=spacing)
+    build_times, problems = _times(lambda _run: build_problem(town, norms, SERVICE, sites), runs)
+    problem: SitingProblem = problems[0]
+    exact_times, exact = _times(lambda _run: optimize_sites(problem, K), runs)
+    greedy_times, greedy = _times(lambda _run: greedy_sites(problem, K), runs)
+    free = uncapacitated(problem)
+    free_times, free_exact = _times(lambda _run: optimize_sites(free, K), runs)
+    mclp_times, mclp = _times(lambda _run: spopt_mclp(free, K), mclp_runs)
+    best: SitingSolution = exact[0]
+    ours = free_exact[0].served_within
+    theirs = free_exact[0].baseline_served + mclp[0].covered
+    return {
+        "candidate sites (spacing)": f"{problem.n_candidates:,} ({spacing:g} m)",
+        "kept after reductions": f"{best.candidates_used:,}",
+        "distances (build_problem)": _s(build_times),
+        "exact MILP, k = 3": _s(exact_times),
+        "status (gap)": f"{best.status} ({best.gap:.0%})",
+        "served within: exact / greedy (places)": (
+            f"{best.served_within:,.1f} / {greedy[0].served_within:,.1f}"
+        ),
+        "greedy": _s(greedy_times),
+        "uncapacitated: planner MILP": _s(free_times),
+        "uncapacitated: spopt MCLP (CBC)": _s(mclp_times) + f" ×{len(mclp_times)}",
+        "same objective": "yes" if abs(ours - theirs) <= 1e-6 * max(1.0, ours) else "NO",
+    }
 
 
 # -- output ----------------------------------------------------------------------------------
