@@ -97,7 +97,7 @@ def _home_points(town: Town, runs: int) -> list[tuple[float, float]]:
 
 
 def _edits(town: Town, runs: int) -> dict[str, Callable[[int], Scenario]]:
-    points = _home_points(town, runs)
+    points = _home_points(town, runs + 1)  # the footpath of the last run heads to one more
     kindergartens = sorted(town.facilities.loc[town.facilities["service"] == SERVICE, "id"])
 
     def add(run: int) -> Scenario:
