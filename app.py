@@ -21,7 +21,16 @@ from planner.analysis import TownAnalysis
 from planner.presentation.words import t
 from ui import choices, sidebar
 from ui.common import guarded
-from ui.pages import data_sources, facilities, gaps, map, overview, programme, proposals
+from ui.pages import (
+    data_sources,
+    facilities,
+    gaps,
+    map,
+    overview,
+    programme,
+    proposals,
+    scenarios,
+)
 from ui.state import Context
 
 # Material icons ship with Streamlit; emoji would need a colour-emoji font on the machine.
@@ -32,6 +41,7 @@ PAGES: dict[str, tuple[str, str, Callable[[Context, TownAnalysis], None]]] = {
     "facilities": ("page.facilities", ":material/school:", facilities.render),
     "programme": ("page.programme", ":material/theater_comedy:", programme.render),
     "proposals": ("page.proposals", ":material/campaign:", proposals.render),
+    "scenarios": ("page.scenarios", ":material/alt_route:", scenarios.render),
     "sources": ("page.sources", ":material/menu_book:", data_sources.render),
 }
 

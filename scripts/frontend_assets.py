@@ -1,8 +1,8 @@
 """The third-party front-end files the maps need at run time, from the npm registry.
 
-Leaflet draws every map; folium's popups need jQuery. They are never committed: ``package.json``
-and ``package-lock.json`` pin them, and this module is the one list of the files taken from each
-npm package, used in both places they go:
+Leaflet draws every map; folium's popups need jQuery; Leaflet.draw gives the Scenarios page its
+drawing tools. They are never committed: ``package.json`` and ``package-lock.json`` pin them, and
+this module is the one list of the files taken from each npm package, used in both places they go:
 
 - ``scripts/setup.sh`` runs ``npm ci`` and then this script, which copies the files from
   ``node_modules/`` to ``static/vendor/`` (the folder the dashboard serves);
@@ -39,6 +39,14 @@ PACKAGES: dict[str, tuple[tuple[str, str], ...]] = {
     "jquery": (
         ("dist/jquery.min.js", "jquery"),
         ("LICENSE.txt", "jquery"),
+    ),
+    # The drawing tools of the Scenarios page (folium's Draw plugin). The npm package has no
+    # licence file: its licence (MIT) is in package-lock.json and npm-packages.json, and the
+    # copyright notice heads leaflet.draw.js.
+    "leaflet-draw": (
+        ("dist/leaflet.draw.js", "leaflet-draw"),
+        ("dist/leaflet.draw.css", "leaflet-draw"),
+        ("dist/images/spritesheet*", "leaflet-draw/images"),
     ),
 }
 """Per npm package: (file or glob inside the package, destination folder in the vendor folder)."""

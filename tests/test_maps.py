@@ -178,7 +178,7 @@ def test_vendor_files_are_installed_and_mapped_to_urls():
 
 
 def test_missing_vendor_files_say_to_run_setup(tmp_path: Path):
-    assert len(vendor_files(tmp_path).missing()) == 8
+    assert len(vendor_files(tmp_path).missing()) == 10
     with pytest.raises(PlannerError, match=r"scripts/setup\.sh"):
         require_vendor_files(tmp_path)
 

@@ -25,14 +25,22 @@ from package_data import PackageDataError, copy_geodata, geodata_files  # noqa: 
 LOCK = {
     "lockfileVersion": 3,
     "packages": {
-        "": {"dependencies": {"leaflet": "9.9.9", "jquery": "8.8.8"}},
+        "": {"dependencies": {"leaflet": "9.9.9", "jquery": "8.8.8", "leaflet-draw": "7.7.7"}},
         "node_modules/leaflet": {"version": "9.9.9", "integrity": "sha512-L", "license": "BSD"},
         "node_modules/jquery": {"version": "8.8.8", "integrity": "sha512-J", "license": "MIT"},
+        "node_modules/leaflet-draw": {
+            "version": "7.7.7",
+            "integrity": "sha512-D",
+            "license": "MIT",
+        },
     },
 }
 FILES = [
     "jquery/LICENSE.txt",
     "jquery/jquery.min.js",
+    "leaflet-draw/images/spritesheet.svg",
+    "leaflet-draw/leaflet.draw.css",
+    "leaflet-draw/leaflet.draw.js",
     "leaflet/LICENSE",
     "leaflet/images/a.png",
     "leaflet/images/b.png",
@@ -52,7 +60,7 @@ def _project(root: Path) -> Path:
     (root / "package.json").write_text("{}", encoding="utf-8")
     (root / "package-lock.json").write_text(json.dumps(LOCK), encoding="utf-8")
     nm = root / "node_modules"
-    for name, version in (("leaflet", "9.9.9"), ("jquery", "8.8.8")):
+    for name, version in (("leaflet", "9.9.9"), ("jquery", "8.8.8"), ("leaflet-draw", "7.7.7")):
         _write(nm / name / "package.json", json.dumps({"name": name, "version": version}))
     for rel in ("dist/leaflet.js", "dist/leaflet.css", "LICENSE", "dist/leaflet-src.js"):
         _write(nm / "leaflet" / rel, f"leaflet {rel}")
@@ -60,6 +68,13 @@ def _project(root: Path) -> Path:
         _write(nm / "leaflet" / "dist" / "images" / png, png)
     for rel in ("dist/jquery.min.js", "dist/jquery.js", "LICENSE.txt"):
         _write(nm / "jquery" / rel, f"jquery {rel}")
+    for rel in (
+        "leaflet.draw.js",
+        "leaflet.draw.css",
+        "leaflet.draw-src.js",
+        "images/spritesheet.svg",
+    ):
+        _write(nm / "leaflet-draw" / "dist" / rel, f"draw {rel}")
     return root
 
 
@@ -134,11 +149,12 @@ def test_missing_lockfile_is_a_clear_error(tmp_path: Path):
         locked_packages(tmp_path)
 
 
-def test_real_lockfile_pins_leaflet_and_jquery():
+def test_real_lockfile_pins_leaflet_jquery_and_leaflet_draw():
     locked = locked_packages(ROOT)
-    assert set(locked) == {"leaflet", "jquery"}
+    assert set(locked) == {"leaflet", "jquery", "leaflet-draw"}
     assert locked["leaflet"]["license"] == "BSD-2-Clause"
     assert locked["jquery"]["license"] == "MIT"
+    assert locked["leaflet-draw"]["license"] == "MIT"
 
 
 # --- geodata ------------------------------------------------------------------------------------

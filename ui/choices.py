@@ -81,6 +81,7 @@ KEPT_KEYS: tuple[str, ...] = (
     "pace",
     "include_planned",
     "district",
+    "town_as",
     VIEW_KEY,
 )
 """Widget keys whose values are kept across pages and language switches."""

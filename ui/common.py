@@ -83,3 +83,5 @@ def page_header(ctx: Context, title_key: str) -> None:
             norms=md_escape(norms_title),
         )
     )
+    if ctx.scenario is not None:
+        st.info(t("app.showing_scenario", lang, name=md_escape(ctx.scenario.name)))

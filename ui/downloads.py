@@ -1,6 +1,6 @@
 """The download area: the current view as an HTML map, print map, report, GeoPackage or tables.
 
-One call (``render_downloads``) on the Map and Overview pages. The files come from
+One call (``render_downloads``) on the Map, Overview and Scenarios pages. The files come from
 ``planner.exports.run.export_bytes`` — the writer ``planner export`` uses — so a download and
 the CLI's file with the same choices and date are byte-identical. A file is prepared on request
 (with a progress bar; the report takes a few seconds), kept for the session while the choices
@@ -22,7 +22,7 @@ from planner.presentation.views import MapView
 from planner.presentation.words import Lang, t
 from planner.scenarios.compare import ScenarioComparison
 from ui.common import md_escape
-from ui.state import Context
+from ui.state import Context, get_comparison, scenario_hash
 
 MIME_TYPES: dict[ExportFormat, str] = {
     "html": "text/html",
@@ -60,7 +60,9 @@ def render_downloads(
     comparison
         On a scenario page: the scenario compared with today (``analysis`` is then
         ``comparison.scenario``); the files name the scenario and the report adds its
-        before/after page.
+        before/after page. Without it, a scenario the sidebar shows (``ctx.scenario``) is
+        exported the same way: its comparison narrowed to the chosen service, as
+        ``planner export --service S --scenario FILE`` makes it.
     """
     lang = ctx.lang
     with st.expander(t("dl.title", lang), icon=":material/download:"):
@@ -85,7 +87,7 @@ def render_downloads(
                 key=f"{key}_orientation",
             )
         request = ExportRequest(fmt, ctx.service, lang, view, paper, orientation)
-        scenario = None if comparison is None else comparison.applied.scenario
+        scenario = ctx.scenario if comparison is None else comparison.applied.scenario
         stamp = make_stamp(analysis, scenario=scenario)
         choices = (
             key,
@@ -97,6 +99,17 @@ def render_downloads(
             stamp,
         )
         if st.button(t("dl.prepare", lang), key=f"{key}_prepare", icon=":material/build:"):
+            if comparison is None and scenario is not None and ctx.norm_key is not None:
+                comparison = get_comparison(
+                    ctx.folder,
+                    ctx.norm_key,
+                    analysis.walk_speed_m_min,
+                    analysis.include_planned,
+                    ctx.service,
+                    scenario_hash(scenario),
+                    scenario,
+                )
+                analysis = comparison.scenario
             _prepare(analysis, request, stamp, choices, lang, comparison)
         prepared: tuple[Any, bytes, str] | None = st.session_state.get(_PREPARED)
         if prepared is not None and prepared[0] == choices:

@@ -1,4 +1,4 @@
-"""The sidebar: language, town folder, norm set, service, district, walking pace.
+"""The sidebar: language, town folder, norm set, service, district, walking pace, town as.
 
 Every widget has a key, so its value survives page switches; option values are keys (service
 keys, district ids), never labels; ``ui.choices`` keeps them through language switches and
@@ -38,6 +38,7 @@ from ui.state import (
     get_norms,
     get_town,
 )
+from ui.town_as import town_as
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
@@ -153,9 +154,14 @@ def _analysis_controls(
     finally:
         if progress is not None:
             progress.empty()
-    return replace(
-        base, town=town, analysis=analysis, district=None if district == ALL else str(district)
+    today = replace(
+        base,
+        town=town,
+        analysis=analysis,
+        today=analysis,
+        district=None if district == ALL else str(district),
     )
+    return town_as(today)
 
 
 def _norm_title(key: str, lang: Lang) -> str:

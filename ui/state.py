@@ -4,6 +4,8 @@
   analyses: shared by every session and **read-only** by contract (nothing in the UI edits them);
 - the analysis is keyed by (town folder, norm set, walking speed, planned facilities counted):
   the language, the selected service or district, the map view and map pans never recompute it;
+  a scenario's comparison with today is keyed by the same and the scenario's hash (SHA-256 of
+  its canonical TOML) and the services compared;
 - safe under concurrent sessions: Streamlit takes a lock per cache key while computing, so
   sessions asking for the same analysis at once compute it once and share it; catchment
   polygons inside it are built once on first use, under their own lock
@@ -16,6 +18,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +40,7 @@ from planner.programme.access import (
     programme_reach,
     town_timezone,
 )
+from planner.scenarios import Scenario, ScenarioComparison, run_comparison, scenario_to_toml
 
 ALL = "__all__"
 """Select-box value meaning "all services" / "all districts"."""
@@ -112,6 +116,39 @@ def get_programme_months(folder: str, norm_key: str) -> list[str]:
     return programme_months(town.events, town_timezone(town))
 
 
+def scenario_hash(scenario: Scenario) -> str:
+    """Return the SHA-256 of the scenario's canonical TOML (what its comparison is keyed by)."""
+    return hashlib.sha256(scenario_to_toml(scenario).encode("utf-8")).hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_ANALYSES)
+def get_comparison(
+    folder: str,
+    norm_key: str,
+    walk_speed_m_min: float,
+    include_planned: bool,
+    service: str | None,
+    scenario_key: str,
+    _scenario: Scenario,
+) -> ScenarioComparison:
+    """Return a scenario compared with today (cached per inputs and ``scenario_hash``).
+
+    ``service`` narrows both analyses to one service, as ``planner export --service S
+    --scenario FILE`` does (``None``: every service), so downloads match the CLI's files.
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario does not fit the town (not cached: the next call tries again).
+    """
+    from planner.exports.selection import for_service
+
+    del scenario_key  # only the cache's key: the scenario itself is not hashed by Streamlit
+    today = for_service(get_analysis(folder, norm_key, walk_speed_m_min, include_planned), service)
+    # Catchments are built only if an export asks (lazy), as in the CLI's comparison.
+    return run_comparison(today.town, _scenario, today.norms, baseline=today, with_catchments=True)
+
+
 def clear_town_caches() -> None:
     """Forget loaded towns, graphs, analyses and programmes (after the town's files were edited)."""
     get_town.clear()
@@ -120,6 +157,7 @@ def clear_town_caches() -> None:
     get_programme.clear()
     get_programme_reach.clear()
     get_programme_months.clear()
+    get_comparison.clear()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -142,6 +180,11 @@ class Context:
         The walking pace and its speed (``NormSet.walk_speed_for``).
     include_planned
         Whether planned facilities count.
+    today
+        The analysis of the town as it is (``analysis`` too unless a scenario is shown).
+    scenario, comparison
+        The saved scenario the sidebar shows instead of today (``analysis`` is then
+        ``comparison.scenario``), or ``None``.
     error
         The error that stopped loading, shown on every page.
     """
@@ -157,4 +200,7 @@ class Context:
     pace: Pace = "adult"
     walk_speed_m_min: float = DEFAULT_WALK_SPEED_M_MIN
     include_planned: bool = False
+    today: TownAnalysis | None = None
+    scenario: Scenario | None = None
+    comparison: ScenarioComparison | None = None
     error: Exception | None = None

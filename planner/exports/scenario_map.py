@@ -19,20 +19,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from planner.fileio import write_atomic
+from planner.maps.scenario import CHANGE_COLOURS
 from planner.presentation.catalogue import Lang, t
 from planner.presentation.words import service_label, town_attribution
 from planner.scenarios.compare import ScenarioComparison
 
 __all__ = ["CHANGE_COLOURS", "changed_services", "save_comparison_map"]
-
-CHANGE_COLOURS: dict[str, str] = {
-    "gained": "#2166ac",
-    "lost": "#d6604d",
-    "unchanged": "#e3e3e3",
-    "new": "#8e44ad",
-    "removed": "#7f7f7f",
-}
-"""Fill of homes by change: blue gains, red losses (readable with red-green colour blindness)."""
 
 
 def changed_services(comparison: ScenarioComparison) -> list[str]:

@@ -1,4 +1,4 @@
-"""The front-end files maps need (Leaflet, jQuery), served locally so maps render offline.
+"""The front-end files maps need (Leaflet, jQuery, Leaflet.draw), served locally: maps work offline.
 
 The files are not committed: ``scripts/setup.sh`` installs them from the npm registry
 (``package.json``) and copies them to ``static/vendor/``. Streamlit serves that folder at
@@ -24,6 +24,8 @@ STATIC_VENDOR_URL = "/app/static/vendor"
 LEAFLET_JS_URL = f"{STATIC_VENDOR_URL}/leaflet/leaflet.js"
 LEAFLET_CSS_URL = f"{STATIC_VENDOR_URL}/leaflet/leaflet.css"
 JQUERY_JS_URL = f"{STATIC_VENDOR_URL}/jquery/jquery.min.js"
+LEAFLET_DRAW_JS_URL = f"{STATIC_VENDOR_URL}/leaflet-draw/leaflet.draw.js"
+LEAFLET_DRAW_CSS_URL = f"{STATIC_VENDOR_URL}/leaflet-draw/leaflet.draw.css"
 LEAFLET_IMAGES_URL = f"{STATIC_VENDOR_URL}/leaflet/images/"
 """Folder of Leaflet's marker and layer-control PNGs; the trailing slash matters to Leaflet."""
 
@@ -40,6 +42,8 @@ _LEAFLET_JS = Path("leaflet", "leaflet.js")
 _LEAFLET_CSS = Path("leaflet", "leaflet.css")
 _JQUERY_JS = Path("jquery", "jquery.min.js")
 _LEAFLET_IMAGES = Path("leaflet", "images")
+_DRAW_JS = Path("leaflet-draw", "leaflet.draw.js")
+_DRAW_CSS = Path("leaflet-draw", "leaflet.draw.css")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,16 @@ class AssetUrls:
     def leaflet_images(self) -> str:
         """URL of Leaflet's image folder, with the trailing slash ``L.Icon.Default`` expects."""
         return f"{self._base}/{_LEAFLET_IMAGES.as_posix()}/"
+
+    @property
+    def leaflet_draw_js(self) -> str:
+        """URL of ``leaflet.draw.js`` (the Scenarios page's drawing tools)."""
+        return f"{self._base}/{_DRAW_JS.as_posix()}"
+
+    @property
+    def leaflet_draw_css(self) -> str:
+        """URL of ``leaflet.draw.css`` (its icons are in ``leaflet-draw/images/`` beside it)."""
+        return f"{self._base}/{_DRAW_CSS.as_posix()}"
 
     @property
     def default_js(self) -> list[tuple[str, str]]:
@@ -128,6 +142,8 @@ class VendorFiles:
         The script and stylesheet files.
     leaflet_images
         The folder of Leaflet's PNGs (``LEAFLET_IMAGE_NAMES``).
+    leaflet_draw_js, leaflet_draw_css
+        Leaflet.draw's script and stylesheet.
     """
 
     folder: Path
@@ -135,6 +151,8 @@ class VendorFiles:
     leaflet_css: Path
     jquery_js: Path
     leaflet_images: Path
+    leaflet_draw_js: Path
+    leaflet_draw_css: Path
 
     @property
     def image_files(self) -> dict[str, Path]:
@@ -143,7 +161,14 @@ class VendorFiles:
 
     def missing(self) -> list[Path]:
         """Return the files that do not exist (empty when everything is installed)."""
-        wanted = [self.leaflet_js, self.leaflet_css, self.jquery_js, *self.image_files.values()]
+        wanted = [
+            self.leaflet_js,
+            self.leaflet_css,
+            self.jquery_js,
+            *self.image_files.values(),
+            self.leaflet_draw_js,
+            self.leaflet_draw_css,
+        ]
         return [path for path in wanted if not path.is_file()]
 
 
@@ -162,6 +187,8 @@ def vendor_files(folder: Path | None = None) -> VendorFiles:
         leaflet_css=root / _LEAFLET_CSS,
         jquery_js=root / _JQUERY_JS,
         leaflet_images=root / _LEAFLET_IMAGES,
+        leaflet_draw_js=root / _DRAW_JS,
+        leaflet_draw_css=root / _DRAW_CSS,
     )
 
 
@@ -190,8 +217,8 @@ def require_vendor_files(folder: Path | None = None) -> VendorFiles:
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
         msg = (
             f"The map's front-end files are not installed (missing: {shown}{more}). "
-            "Run `bash scripts/setup.sh` from the project folder: it installs Leaflet and jQuery "
-            "from the npm registry into static/vendor/."
+            "Run `bash scripts/setup.sh` from the project folder: it installs Leaflet, jQuery and "
+            "Leaflet.draw from the npm registry into static/vendor/."
         )
         raise PlannerError(msg)
     return files

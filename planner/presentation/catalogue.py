@@ -1156,3 +1156,259 @@ STRINGS |= {
     "page.programme": ("Programme", "Программа"),
     "page.proposals": ("Proposals", "Предложения"),
 }
+
+_SCENARIO_PAGE: dict[str, tuple[str, str]] = {
+    "intro": (
+        "Edit the town and compare it with today: click the map to choose a point, draw housing "
+        "or a footpath with the tools at the map's top left, let the optimiser propose sites. "
+        "Every edit is checked against the town before it is taken.",
+        "Измените город и сравните с текущим положением: щёлкните по карте, чтобы выбрать "
+        "точку, нарисуйте жильё или пешеходный путь инструментами слева вверху на карте, "
+        "попросите оптимизатор предложить участки. Каждая правка проверяется по данным города.",
+    ),
+    "untitled": ("New scenario", "Новый сценарий"),
+    "refused": (
+        "The edit was not made; the scenario stays as it was:",
+        "Правка не внесена, сценарий остался прежним:",
+    ),
+    "current": (
+        "Scenario **{name}**: {edits} edit(s), {saved}.",
+        "Сценарий **{name}**: правок — {edits}, {saved}.",
+    ),
+    "saved_as": ("saved as “{name}”", "сохранён как «{name}»"),
+    "unsaved": ("not saved", "не сохранён"),
+    "store_title": (
+        "Saved scenarios: load, save, duplicate, delete",
+        "Сохранённые сценарии: открыть, сохранить, копировать, удалить",
+    ),
+    "store_where": ("Scenario database: {path}", "База сценариев: {path}"),
+    "saved": (
+        "Saved scenarios and the town's scenario files",
+        "Сохранённые сценарии и файлы сценариев города",
+    ),
+    "choose": ("Choose…", "Выберите…"),
+    "load": ("Load", "Открыть"),
+    "delete": ("Delete", "Удалить"),
+    "new": ("New", "Новый"),
+    "copy_name": ("Name of the copy", "Название копии"),
+    "duplicate": ("Duplicate", "Копировать"),
+    "name_taken": (
+        "A scenario named “{name}” is already saved: choose another name.",
+        "Сценарий «{name}» уже сохранён: выберите другое название.",
+    ),
+    "duplicated": ("Saved a copy as “{name}”.", "Копия сохранена как «{name}»."),
+    "deleted": ("Deleted “{name}”.", "Сценарий «{name}» удалён."),
+    "save_name": ("Save as", "Сохранить под названием"),
+    "save": ("Save", "Сохранить"),
+    "file_choice": ("{file} (town folder)", "{file} (папка города)"),
+    "loaded": ("Loaded “{name}”.", "Открыт сценарий «{name}»."),
+    "saved_ok": ("Saved “{name}”.", "Сценарий «{name}» сохранён."),
+    "comparing": ("Comparing with today…", "Сравнение с текущим положением…"),
+    "map_hint": (
+        "Blue homes gain places within the walking norm, red ones lose them. Click to choose a "
+        "point; the polygon and line tools draw housing and footpaths.",
+        "Синие дома получают места в пределах пешей доступности, красные — теряют. Щёлкните, "
+        "чтобы выбрать точку; инструменты «многоугольник» и «линия» рисуют жильё и пути.",
+    ),
+    "point_hint": (
+        "Point (filled by a click on the map, or type it)",
+        "Точка (заполняется щелчком по карте или вручную)",
+    ),
+    "lon": ("Longitude", "Долгота"),
+    "lat": ("Latitude", "Широта"),
+    "tab.facility": ("Facility", "Учреждение"),
+    "tab.housing": ("Housing", "Жильё"),
+    "tab.path": ("Footpath", "Пешеходный путь"),
+    "service": ("Service", "Услуга"),
+    "capacity": ("Capacity", "Вместимость"),
+    "capacity_help": (
+        "In the service's unit; standard project sizes: {sizes}. 0: unknown.",
+        "В единицах услуги; типовые проекты: {sizes}. 0 — неизвестна.",
+    ),
+    "facility_name": ("Name (optional)", "Название (необязательно)"),
+    "add_facility": ("Add a facility at the point", "Добавить учреждение в точке"),
+    "added_facility": ("Added facility {id}.", "Добавлено учреждение {id}."),
+    "change_facility": (
+        "Move, close or remove a facility",
+        "Перенести, закрыть или убрать учреждение",
+    ),
+    "facility": ("Facility", "Учреждение"),
+    "move_here": ("Move to the point", "Перенести в точку"),
+    "moved": ("Moved {id}.", "Учреждение {id} перенесено."),
+    "close": ("Close", "Закрыть"),
+    "closed": ("Closed {id}.", "Учреждение {id} закрыто."),
+    "remove": ("Remove", "Убрать"),
+    "removed": ("Removed {id}.", "Учреждение {id} убрано."),
+    "housing_outline": (
+        "New housing: the outline drawn on the map ({points} corners).",
+        "Новое жильё: контур, нарисованный на карте (углов: {points}).",
+    ),
+    "housing_point": (
+        "New housing: a small block at the point (draw an outline for a larger area).",
+        "Новое жильё: небольшой квартал в точке (для большей площади нарисуйте контур).",
+    ),
+    "housing_hint": (
+        "Draw the outline with the polygon tool, or choose a point.",
+        "Нарисуйте контур инструментом «многоугольник» или выберите точку.",
+    ),
+    "housing_by": ("Residents given as", "Число жителей задаётся"),
+    "housing_by.flats": ("flats × household size", "квартирами × размер домохозяйства"),
+    "housing_by.residents": ("residents", "числом жителей"),
+    "flats": ("Flats", "Квартир"),
+    "household_size": ("People per flat", "Человек на квартиру"),
+    "household_help": (
+        "Default 2.6: the average private household in Russia at the 2010 census "
+        "(docs/scenarios.md).",
+        "По умолчанию 2,6 — средний размер частного домохозяйства в России по переписи 2010 г. "
+        "(docs/scenarios.md).",
+    ),
+    "residents": ("Residents", "Жителей"),
+    "add_housing": ("Add housing", "Добавить жильё"),
+    "added_housing": ("Added housing {id}.", "Добавлено жильё {id}."),
+    "path_hint": (
+        "Draw the path with the line tool; its ends join the nearest streets within 30 m.",
+        "Нарисуйте путь инструментом «линия»; его концы присоединяются к улицам в пределах 30 м.",
+    ),
+    "path_drawn": ("A line of {points} points is drawn.", "Нарисована линия из {points} точек."),
+    "path_kind": ("Kind", "Вид"),
+    "path_kind.footway": ("footpath", "пешеходная дорожка"),
+    "path_kind.footbridge": ("footbridge", "пешеходный мост"),
+    "path_kind.crossing": ("crossing", "переход"),
+    "add_path": ("Add the path", "Добавить путь"),
+    "added_path": ("Added path {id}.", "Добавлен путь {id}."),
+    "figures_title": ("What changes: {service}", "Что меняется: {service}"),
+    "homes_gain_lose": ("Homes gaining / losing", "Домов с улучшением / ухудшением"),
+    "by_district": ("By district", "По районам"),
+    "edits_title": ("Edits", "Правки"),
+    "no_edits": (
+        "No edits yet: the scenario is the town as it is.",
+        "Правок пока нет: сценарий совпадает с текущим положением.",
+    ),
+    "edit": ("Edit", "Правка"),
+    "drop_edit": ("Undo this edit", "Отменить правку"),
+    "dropped_edit": ("Edit {n} undone.", "Правка {n} отменена."),
+    "opt_title": ("Propose sites: {service}", "Предложить участки: {service}"),
+    "opt_caption": (
+        "New facilities of standard project sizes that serve the most demand within the walking "
+        "norm, keeping the facilities of this scenario; candidate sites along the streets of "
+        "residential districts. Exact (mixed-integer programme, HiGHS) beside the greedy answer.",
+        "Новые учреждения типовых размеров, обслуживающие больше всего потребности в пределах "
+        "пешей доступности, при сохранении учреждений сценария; участки-кандидаты вдоль улиц "
+        "жилых районов. Точное решение (смешанное целочисленное программирование, HiGHS) "
+        "рядом с жадным.",
+    ),
+    "opt_not_for": (
+        "{service} has no walking norm, demand rule or standard sizes to site by.",
+        "Для услуги «{service}» нет норматива пешей доступности, правила потребности или "
+        "типовых размеров.",
+    ),
+    "opt_k": ("New facilities", "Новых учреждений"),
+    "opt_spacing": ("Candidate spacing, m", "Шаг кандидатов, м"),
+    "opt_run": ("Propose sites", "Предложить участки"),
+    "opt_running": ("Solving…", "Решение…"),
+    "opt_status.optimal": ("proven optimal", "оптимальность доказана"),
+    "opt_status.time_limit": ("time limit reached", "достигнут предел времени"),
+    "opt_status.heuristic": ("heuristic", "эвристика"),
+    "opt_result": (
+        "Served within the norm with the new sites: **{served}** {unit} (+{gain}); {status}, "
+        "gap {gap} %, {seconds} s; greedy answer: {greedy}. Candidates: {used} of {given} after "
+        "exact reductions.",
+        "Обслужено в нормативе с новыми участками: **{served}** {unit} (+{gain}); {status}, "
+        "разрыв {gap} %, {seconds} с; жадное решение: {greedy}. Кандидатов: {used} из {given} "
+        "после точных сокращений.",
+    ),
+    "opt_col.site": ("Site", "Участок"),
+    "opt_col.size": ("Size", "Размер"),
+    "opt_col.load": ("Places served", "Обслужено мест"),
+    "opt_col.homes": ("Homes", "Домов"),
+    "opt_add": ("Add these sites to the scenario", "Добавить эти участки в сценарий"),
+    "opt_added": ("Added {n} proposed site(s).", "Добавлено предложенных участков: {n}."),
+    "col.n": ("#", "№"),
+    "col.edit": ("Edit", "Правка"),
+    "col.id": ("Id", "Код"),
+    "col.details": ("Details", "Подробности"),
+    "op.add_facility": ("add a facility", "новое учреждение"),
+    "op.move_facility": ("move a facility", "перенос учреждения"),
+    "op.remove_facility": ("remove a facility", "учреждение убрано"),
+    "op.close_facility": ("close a facility", "учреждение закрыто"),
+    "op.change_facility": ("change a facility", "изменение учреждения"),
+    "op.add_housing": ("add housing", "новое жильё"),
+    "op.add_street": ("add a path", "новый путь"),
+    "op.close_street": ("close a street", "закрытие улицы"),
+    "detail.facility": (
+        "{service}, {capacity}; at {lon}, {lat}",
+        "{service}, {capacity}; в точке {lon}, {lat}",
+    ),
+    "detail.move": ("to {lon}, {lat}", "в точку {lon}, {lat}"),
+    "detail.capacity": ("capacity {capacity}", "вместимость {capacity}"),
+    "detail.flats": ("{flats} flats × {size}", "{flats} кв. × {size}"),
+    "detail.residents": ("{residents} residents", "жителей: {residents}"),
+    "detail.street": ("{kind}, {points} points", "{kind}, точек: {points}"),
+    "status.existing": ("existing", "действующее"),
+    "status.planned": ("planned", "планируемое"),
+    "status.closed": ("closed", "закрытое"),
+}
+
+STRINGS |= {f"scen.{key}": value for key, value in _SCENARIO_PAGE.items()}
+
+STRINGS |= {
+    "page.scenarios": ("Scenarios", "Сценарии"),
+    "side.town_as": ("Town as", "Город"),
+    "side.today": ("today", "сейчас"),
+    "side.town_as_help": (
+        "Show the Overview, Map, Gaps and Facilities of the town as a saved scenario would "
+        "make it.",
+        "Показать обзор, карту, дефициты и учреждения города таким, каким его сделает "
+        "сохранённый сценарий.",
+    ),
+    "side.town_as_no_store": (
+        "Saved scenarios cannot be read: {error}",
+        "Сохранённые сценарии не читаются: {error}",
+    ),
+    "side.town_as_failed": (
+        "Scenario “{name}” does not fit the town, so today is shown: {error}",
+        "Сценарий «{name}» не подходит к городу, показано текущее положение: {error}",
+    ),
+    "app.showing_scenario": (
+        "Showing the town as scenario “{name}” would make it (choose “today” in the sidebar to go "
+        "back).",
+        "Город показан таким, каким его сделает сценарий «{name}» (вернуться — «сейчас» в боковой "
+        "панели).",
+    ),
+    "scenario.map.homes": ("Homes: {service}", "Дома: {service}"),
+    "scenario.map.streets": ("New and closed streets", "Новые и закрытые улицы"),
+    "scenario.map.pending": ("The chosen point", "Выбранная точка"),
+    "scenario.map.change": ("Change", "Изменение"),
+    "scenario.map.capacity": ("Capacity", "Вместимость"),
+    "scenario.map.load": ("Places used", "Занято мест"),
+    "scenario.draw.cancel_title": ("Cancel drawing", "Отменить рисование"),
+    "scenario.draw.cancel": ("Cancel", "Отмена"),
+    "scenario.draw.finish_title": ("Finish drawing", "Закончить рисование"),
+    "scenario.draw.finish": ("Finish", "Готово"),
+    "scenario.draw.undo_title": ("Delete the last point drawn", "Удалить последнюю точку"),
+    "scenario.draw.undo": ("Delete last point", "Удалить точку"),
+    "scenario.draw.polyline": ("Draw a footpath", "Нарисовать пешеходный путь"),
+    "scenario.draw.polygon": ("Draw a housing area", "Нарисовать участок жилья"),
+    "scenario.draw.polygon_start": (
+        "Click to start the outline.",
+        "Щёлкните, чтобы начать контур.",
+    ),
+    "scenario.draw.polygon_cont": ("Click to add a corner.", "Щёлкните, чтобы добавить угол."),
+    "scenario.draw.polygon_end": (
+        "Click the first point to close the outline.",
+        "Щёлкните по первой точке, чтобы замкнуть контур.",
+    ),
+    "scenario.draw.polyline_start": ("Click to start the path.", "Щёлкните, чтобы начать путь."),
+    "scenario.draw.polyline_cont": (
+        "Click to continue the path.",
+        "Щёлкните, чтобы продолжить путь.",
+    ),
+    "scenario.draw.polyline_end": (
+        "Click the last point to finish the path.",
+        "Щёлкните по последней точке, чтобы закончить путь.",
+    ),
+    "scenario.draw.cross_error": (
+        "The outline must not cross itself.",
+        "Контур не должен пересекать сам себя.",
+    ),
+}

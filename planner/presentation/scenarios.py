@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import pandas as pd
 
+from planner.norms import NormSet
 from planner.presentation.catalogue import Lang, t
 from planner.presentation.words import district_names, fmt_number, service_label
 from planner.scenarios.compare import ScenarioComparison
+from planner.scenarios.edits import (
+    AddFacility,
+    AddHousing,
+    AddStreet,
+    ChangeFacility,
+    Edit,
+    MoveFacility,
+    Scenario,
+)
+from planner.scenarios.housing import DEFAULT_HOUSEHOLD_SIZE
 
-__all__ = ["before_after", "comparison_table", "district_comparison_table"]
+__all__ = ["before_after", "comparison_table", "district_comparison_table", "edit_table"]
 
 
 def before_after(before: float, after: float, lang: Lang, decimals: int = 0) -> str:
@@ -82,3 +93,63 @@ def district_comparison_table(
             }
         )
     return pd.DataFrame(rows)
+
+
+def edit_table(scenario: Scenario, norms: NormSet | None, lang: Lang) -> pd.DataFrame:
+    """Return one row per edit: its position, what it does, the id it adds or targets, details.
+
+    Examples
+    --------
+    >>> from planner.scenarios.edits import CloseStreet
+    >>> edit_table(Scenario("s", (CloseStreet("st-1"),)), None, "en").iloc[0].tolist()
+    [1, 'close a street', 'st-1', '']
+    """
+    rows = [
+        {
+            t("scen.col.n", lang): index,
+            t("scen.col.edit", lang): t(f"scen.op.{edit.op}", lang),
+            t("scen.col.id", lang): edit.target,
+            t("scen.col.details", lang): _details(edit, norms, lang),
+        }
+        for index, edit in enumerate(scenario.edits, start=1)
+    ]
+    columns = [t(f"scen.col.{c}", lang) for c in ("n", "edit", "id", "details")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _details(edit: Edit, norms: NormSet | None, lang: Lang) -> str:
+    """Return the facts of an edit a person checks: service and size, residents, position."""
+    if isinstance(edit, AddFacility):
+        size = "–" if edit.capacity is None else fmt_number(edit.capacity, lang)
+        return t(
+            "scen.detail.facility",
+            lang,
+            service=service_label(norms, edit.service, lang),
+            capacity=size,
+            lon=f"{edit.lon:.5f}",
+            lat=f"{edit.lat:.5f}",
+        )
+    if isinstance(edit, MoveFacility):
+        return t("scen.detail.move", lang, lon=f"{edit.lon:.5f}", lat=f"{edit.lat:.5f}")
+    if isinstance(edit, ChangeFacility):
+        parts = []
+        if edit.capacity is not None:
+            parts.append(t("scen.detail.capacity", lang, capacity=fmt_number(edit.capacity, lang)))
+        if edit.status is not None:
+            parts.append(t(f"scen.status.{edit.status}", lang))
+        return "; ".join(parts)
+    if isinstance(edit, AddHousing):
+        if edit.flats is not None:
+            size = (
+                edit.household_size if edit.household_size is not None else DEFAULT_HOUSEHOLD_SIZE
+            )
+            return t(
+                "scen.detail.flats",
+                lang,
+                flats=fmt_number(edit.flats, lang),
+                size=fmt_number(size, lang, 1),
+            )
+        return t("scen.detail.residents", lang, residents=fmt_number(edit.residents, lang))
+    if isinstance(edit, AddStreet):
+        return t("scen.detail.street", lang, kind=edit.kind, points=len(edit.line))
+    return ""

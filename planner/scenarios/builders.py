@@ -97,17 +97,22 @@ def add_housing_at(
     point: LonLat | None = None,
     residents: int | None = None,
     flats: int | None = None,
+    household_size: float | None = None,
     housing: str = "apartment",
     note: str = "",
     taken: Iterable[str] = (),
 ) -> Scenario:
-    """Return the scenario with a housing development (an outline or a point)."""
+    """Return the scenario with a housing development (an outline or a point).
+
+    ``household_size`` applies to ``flats`` (default ``DEFAULT_HOUSEHOLD_SIZE``).
+    """
     edit = AddHousing(
         id=new_edit_id(scenario, "new-housing", taken),
         polygon=None if polygon is None else tuple((float(x), float(y)) for x, y in polygon),
         point=None if point is None else (float(point[0]), float(point[1])),
         residents=residents,
         flats=flats,
+        household_size=household_size,
         housing=housing,
         note=note,
     )

@@ -1,0 +1,144 @@
+"""The Scenarios page and the sidebar's "Town as" under AppTest, on a line town checked by hand.
+
+The town (``tests.scenario_towns.line_town``): homes at x = 1000, 1200, 1400, 1600 and 1900 m
+along one street, each with 51 kindergarten places of demand; the only kindergarten at x = 0 is
+more than 500 m from all of them, so nothing is served within the norm today. A kindergarten of
+1,000 places at x = 1300 is 310, 110, 110, 310 and 610 m away: four homes (4,000 residents,
+4 × 51 = 204 places) come within the norm, the fifth stays beyond it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from benchmarks.synthetic_town import write_town
+from planner.scenarios.store import ScenarioStore
+from tests.scenario_towns import KG_PLACES_PER_HOME, line_town, lonlat
+from tests.test_app import _app, _goto, _texts
+
+HOMES = {"h1": 1000.0, "h2": 1200.0, "h3": 1400.0, "h4": 1600.0, "h5": 1900.0}
+
+
+@pytest.fixture
+def town_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    town = line_town(HOMES, [("s1", 0.0, 2000.0)], [("k0", 0.0, 1000.0)])
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return write_town(town, tmp_path / "line")
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def _add_kindergarten(at: AppTest, x: float, capacity: float) -> AppTest:
+    lon, lat = lonlat(x, 0.0)
+    at.session_state["scen_lon"] = lon
+    at.session_state["scen_lat"] = lat
+    at.run()
+    next(n for n in at.number_input if n.label == "Capacity").set_value(capacity)
+    _button(at, "Add a facility at the point").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_adding_a_kindergarten_changes_the_figures_by_the_hand_computed_amount(town_dir: Path):
+    at = _goto(_app(town_dir), "scenarios")
+    assert not at.error, [e.value for e in at.error]
+    before = _metrics(at)
+    assert before["Places served within norm"] == "0"
+    assert before["Residents within walk"] == "0"
+    _add_kindergarten(at, 1300.0, 1000.0)
+    assert not at.error, [e.value for e in at.error]
+    after = _metrics(at)
+    assert after["Places served within norm"] == f"{4 * KG_PLACES_PER_HOME:,.0f}"  # 204
+    assert after["Residents within walk"] == "4,000"
+    assert after["Homes gaining / losing"] == "4 / 0"
+    edits = at.dataframe(key="scen_edit_table").value
+    assert list(edits["Id"]) == ["new-kindergarten-1"]
+    # Undo: back to today.
+    _button(at, "Undo this edit").click().run()
+    assert _metrics(at)["Places served within norm"] == "0"
+
+
+def test_a_point_outside_the_town_is_refused_and_the_scenario_kept(town_dir: Path):
+    at = _goto(_app(town_dir), "scenarios")
+    _add_kindergarten(at, 1300.0, 1000.0)
+    _add_kindergarten(at, 5000.0, 100.0)  # the boundary ends at x = 2,100
+    errors = "\n".join(e.value for e in at.error)
+    assert "The edit was not made" in errors
+    assert "outside" in errors
+    assert _metrics(at)["Places served within norm"] == "204"
+    assert len(at.dataframe(key="scen_edit_table").value) == 1
+
+
+def test_save_load_duplicate_delete(town_dir: Path):
+    at = _goto(_app(town_dir), "scenarios")
+    _add_kindergarten(at, 1300.0, 120.0)  # a small one: only its capacity is served
+    assert _metrics(at)["Places served within norm"] == "120"
+    at.text_input(key="scen_name").set_value("North kindergarten").run()
+    _button(at, "Save").click().run()
+    assert not at.error, [e.value for e in at.error]
+    store = ScenarioStore()
+    saved = store.get("North kindergarten")
+    assert len(saved.scenario.edits) == 1
+    assert saved.summary is not None
+    assert saved.town_hash  # the data it was computed on
+    # A new, empty scenario; then load the saved one back.
+    _button(at, "New").click().run()
+    assert _metrics(at)["Places served within norm"] == "0"
+    at.selectbox(key="scen_choice").set_value("North kindergarten").run()
+    _button(at, "Load").click().run()
+    assert _metrics(at)["Places served within norm"] == "120"
+    assert any("Loaded" in s.value for s in at.success)
+    # Saving again under the loaded name replaces it; another scenario's name is refused.
+    at.text_input(key="scen_copy_name").set_value("Copy").run()
+    _button(at, "Duplicate").click().run()
+    assert store.names() == ["Copy", "North kindergarten"]
+    at.text_input(key="scen_name").set_value("copy").run()
+    _button(at, "Save").click().run()
+    assert any("already saved" in e.value for e in at.error)
+    at.selectbox(key="scen_choice").set_value("Copy").run()
+    _button(at, "Delete").click().run()
+    assert store.names() == ["North kindergarten"]
+
+
+def test_town_as_a_saved_scenario_feeds_the_other_pages(town_dir: Path):
+    at = _goto(_app(town_dir), "scenarios")
+    _add_kindergarten(at, 1300.0, 1000.0)
+    at.text_input(key="scen_name").set_value("North kindergarten").run()
+    _button(at, "Save").click().run()
+    at.selectbox(key="town_as").set_value("North kindergarten").run()
+    _goto(at, "facilities")
+    assert not at.error, [e.value for e in at.error]
+    assert any("scenario “North kindergarten”" in i.value for i in at.info)
+    table = at.dataframe[0].value
+    assert "new-kindergarten-1" in "\n".join(map(str, table.to_numpy().ravel()))
+    at.selectbox(key="town_as").set_value("__today__").run()
+    table = at.dataframe[0].value
+    assert "new-kindergarten-1" not in "\n".join(map(str, table.to_numpy().ravel()))
+
+
+def test_the_page_in_russian_shows_no_english(town_dir: Path):
+    at = _goto(_app(town_dir, lang="ru"), "scenarios")
+    _add_kindergarten_ru = None  # the form labels are Russian: set the point only
+    lon, lat = lonlat(1300.0, 0.0)
+    at.session_state["scen_lon"] = lon
+    at.session_state["scen_lat"] = lat
+    at.run()
+    assert not at.error, [e.value for e in at.error]
+    texts = _texts(at)
+    joined = "\n".join(texts)
+    assert at.title[0].value.startswith("Сценарии")
+    assert not re.search(r"\b(scen|scenario)\.[a-z_.]+", joined)  # no bare keys
+    labels = [w.label for kind in ("button", "selectbox", "number_input", "text_input", "tabs")
+              for w in getattr(at, kind)]  # fmt: skip
+    english = [text for text in [*texts, *labels] if re.search(r"\b(the|of|and|Add|Save)\b", text)]
+    assert english == []
