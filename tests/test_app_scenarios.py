@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from benchmarks.synthetic_town import write_town
 from planner.scenarios.store import ScenarioStore
 from tests.scenario_towns import KG_PLACES_PER_HOME, line_town, lonlat
-from tests.test_app import _app, _goto, _texts
+from tests.test_app import APP, _app, _goto, _texts
 
 HOMES = {"h1": 1000.0, "h2": 1200.0, "h3": 1400.0, "h4": 1600.0, "h5": 1900.0}
 
@@ -32,6 +32,10 @@ def town_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+def _edit_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "Id" in d.value.columns)
 
 
 def _button(at: AppTest, label: str):
@@ -61,7 +65,7 @@ def test_adding_a_kindergarten_changes_the_figures_by_the_hand_computed_amount(t
     assert after["Places served within norm"] == f"{4 * KG_PLACES_PER_HOME:,.0f}"  # 204
     assert after["Residents within walk"] == "4,000"
     assert after["Homes gaining / losing"] == "4 / 0"
-    edits = at.dataframe(key="scen_edit_table").value
+    edits = _edit_table(at)
     assert list(edits["Id"]) == ["new-kindergarten-1"]
     # Undo: back to today.
     _button(at, "Undo this edit").click().run()
@@ -76,7 +80,7 @@ def test_a_point_outside_the_town_is_refused_and_the_scenario_kept(town_dir: Pat
     assert "The edit was not made" in errors
     assert "outside" in errors
     assert _metrics(at)["Places served within norm"] == "204"
-    assert len(at.dataframe(key="scen_edit_table").value) == 1
+    assert len(_edit_table(at)) == 1
 
 
 def test_save_load_duplicate_delete(town_dir: Path):
@@ -128,7 +132,6 @@ def test_town_as_a_saved_scenario_feeds_the_other_pages(town_dir: Path):
 
 def test_the_page_in_russian_shows_no_english(town_dir: Path):
     at = _goto(_app(town_dir, lang="ru"), "scenarios")
-    _add_kindergarten_ru = None  # the form labels are Russian: set the point only
     lon, lat = lonlat(1300.0, 0.0)
     at.session_state["scen_lon"] = lon
     at.session_state["scen_lat"] = lat
@@ -140,5 +143,40 @@ def test_the_page_in_russian_shows_no_english(town_dir: Path):
     assert not re.search(r"\b(scen|scenario)\.[a-z_.]+", joined)  # no bare keys
     labels = [w.label for kind in ("button", "selectbox", "number_input", "text_input", "tabs")
               for w in getattr(at, kind)]  # fmt: skip
-    english = [text for text in [*texts, *labels] if re.search(r"\b(the|of|and|Add|Save)\b", text)]
+    words = [re.sub(r"\S*/\S*", "", text) for text in [*texts, *labels]]  # file paths are data
+    english = [text for text in words if re.search(r"\b(the|of|and|Add|Save|Load)\b", text)]
     assert english == []
+
+
+EPOCH = "1769817600"  # 2026-01-31T00:00:00Z
+
+
+@pytest.mark.slow
+def test_technopolis_loads_and_its_report_download_is_the_cli_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    from planner.cli.main import main
+    from planner.paths import default_town_dir
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.session_state["goto_page"] = "scenarios"
+    at.run()
+    at.selectbox(key="scen_choice").set_value("file:technopolis_gs").run()
+    _button(at, "Load").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert len(_edit_table(at)) == 8
+    # The README's Technopolis GS figures: kindergarten places within the norm 514 -> 538.
+    assert _metrics(at)["Places served within norm"] == "538"
+    at.selectbox(key="scenarios_format").set_value("pdf").run()
+    at.button(key="scenarios_prepare").click().run()
+    assert not at.error, [e.value for e in at.error]
+    _choices, data, name = at.session_state["downloads_prepared"]
+    assert name.endswith(".pdf")
+    out = tmp_path / "cli.pdf"
+    argv = ["export", str(default_town_dir()), "--service", "kindergarten", "--format", "pdf"]
+    argv += ["--scenario", "technopolis_gs", "--out", str(out)]
+    assert main(argv) == 0, capsys.readouterr().err
+    assert data == out.read_bytes()

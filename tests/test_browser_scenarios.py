@@ -12,7 +12,12 @@ from playwright.sync_api import Page, expect
 
 from benchmarks.synthetic_town import write_town
 from planner.paths import default_geodata_dir
-from tests.browser_support import chromium_context, require_chromium, streamlit_server
+from tests.browser_support import (
+    MAP_IFRAME,
+    chromium_context,
+    require_chromium,
+    streamlit_server,
+)
 from tests.scenario_towns import line_town, lonlat
 from tests.test_browser import goto_page, map_frame, save_screenshot
 
@@ -48,17 +53,26 @@ def test_clicking_the_map_places_a_kindergarten_and_the_figures_change(tmp_path:
         frame = map_frame(page, "Homes: Kindergarten")
         expect(_metric(page, "Places served within norm")).to_have_text("0", timeout=20_000)
         lon, lat = lonlat(1300.0, 0.0)
+        # The map's lower part starts below the fold; scroll it into view first, then click
+        # at the page position of the point (a click with a position inside an iframe that
+        # must scroll first lands where the element was before scrolling).
+        page.locator(MAP_IFRAME).last.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
         xy = frame.evaluate(
             "([lat, lon]) => { const p = map_div.latLngToContainerPoint([lat, lon]);"
             " return [p.x, p.y]; }",
             [lat, lon],
         )
-        frame.locator(".leaflet-container").click(position={"x": xy[0], "y": xy[1]})
-        longitude = page.get_by_label("Longitude")
+        box = frame.locator(".leaflet-container").bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+        longitude = page.get_by_role("spinbutton", name="Longitude")
         expect(longitude).not_to_have_value("", timeout=20_000)
         assert float(longitude.input_value()) == pytest.approx(lon, abs=2e-4)
+        page.get_by_role("spinbutton", name="Capacity").fill("320")
         page.get_by_role("button", name="Add a facility at the point").click()
-        # 4 homes × 51 places come within 500 m of x = 1,300 (the fifth is 610 m away).
+        # 4 homes × 51 places come within 500 m of x = 1,300 (the fifth is 610 m away; it is
+        # served beyond the norm: 5 × 51 = 255 places fit in 320).
         expect(_metric(page, "Places served within norm")).to_have_text("204", timeout=30_000)
         expect(_metric(page, "Homes gaining / losing")).to_have_text("4 / 0")
         frame = map_frame(page, "gains")
