@@ -119,7 +119,7 @@ def build_scenario_map(
         ).add_to(fmap)
     if draw:
         DrawLocale(labels).add_to(fmap)
-        tools = Draw(
+        tools = Draw(  # type: ignore[no-untyped-call]
             position="topleft",
             show_geometry_on_click=False,
             draw_options={
@@ -241,7 +241,7 @@ def _add_facilities(
     moves = comparison.move_layer()
     moves = moves[moves["service"] == service]
     for line in to_display_crs(moves).geometry:
-        folium.PolyLine(
+        folium.PolyLine(  # type: ignore[no-untyped-call]
             [
                 (round(y, COORDINATE_DECIMALS), round(x, COORDINATE_DECIMALS))
                 for x, y in line.coords

@@ -672,6 +672,10 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
         "jQuery © OpenJS Foundation, MIT licence (served locally).",
         "jQuery © OpenJS Foundation, лицензия MIT (локально).",
     ),
+    "src.leaflet_draw": (
+        "Leaflet.draw © Jacob Toye, Jon West, Smartrak, Leaflet; MIT licence (served locally).",
+        "Leaflet.draw © Jacob Toye, Jon West, Smartrak, Leaflet; лицензия MIT (локально).",
+    ),
     "src.project": (
         "Gusev Planner: MIT licence. Norms are cited with their clauses; check confidence C "
         "values before relying on them.",
@@ -1233,7 +1237,7 @@ _SCENARIO_PAGE: dict[str, tuple[str, str]] = {
         "Перенести, закрыть или убрать учреждение",
     ),
     "facility": ("Facility", "Учреждение"),
-    "move_here": ("Move to the point", "Перенести в точку"),
+    "move_here": ("Move here", "Перенести сюда"),
     "moved": ("Moved {id}.", "Учреждение {id} перенесено."),
     "close": ("Close", "Закрыть"),
     "closed": ("Closed {id}.", "Учреждение {id} закрыто."),
@@ -1323,7 +1327,7 @@ _SCENARIO_PAGE: dict[str, tuple[str, str]] = {
     "opt_col.homes": ("Homes", "Домов"),
     "opt_add": ("Add these sites to the scenario", "Добавить эти участки в сценарий"),
     "opt_added": ("Added {n} proposed site(s).", "Добавлено предложенных участков: {n}."),
-    "col.n": ("#", "№"),
+    "col.n": ("No.", "№ п/п"),
     "col.edit": ("Edit", "Правка"),
     "col.id": ("Id", "Код"),
     "col.details": ("Details", "Подробности"),

@@ -101,8 +101,9 @@ def edit_table(scenario: Scenario, norms: NormSet | None, lang: Lang) -> pd.Data
     Examples
     --------
     >>> from planner.scenarios.edits import CloseStreet
-    >>> edit_table(Scenario("s", (CloseStreet("st-1"),)), None, "en").iloc[0].tolist()
-    [1, 'close a street', 'st-1', '']
+    >>> row = edit_table(Scenario("s", (CloseStreet("st-1"),)), None, "en").iloc[0]
+    >>> row["Edit"], row["Id"]
+    ('close a street', 'st-1')
     """
     rows = [
         {
@@ -140,14 +141,13 @@ def _details(edit: Edit, norms: NormSet | None, lang: Lang) -> str:
         return "; ".join(parts)
     if isinstance(edit, AddHousing):
         if edit.flats is not None:
-            size = (
-                edit.household_size if edit.household_size is not None else DEFAULT_HOUSEHOLD_SIZE
-            )
+            household = edit.household_size
+            people = DEFAULT_HOUSEHOLD_SIZE if household is None else household
             return t(
                 "scen.detail.flats",
                 lang,
                 flats=fmt_number(edit.flats, lang),
-                size=fmt_number(size, lang, 1),
+                size=fmt_number(people, lang, 1),
             )
         return t("scen.detail.residents", lang, residents=fmt_number(edit.residents, lang))
     if isinstance(edit, AddStreet):

@@ -67,6 +67,7 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
         t("src.osm", lang),
         t("src.leaflet", lang),
         t("src.jquery", lang),
+        t("src.leaflet_draw", lang),
         t("src.project", lang),
     ]
     st.markdown("\n".join(f"- {line}" for line in lines))

@@ -36,7 +36,7 @@ from planner.presentation.scenarios import (
     district_comparison_table,
     edit_table,
 )
-from planner.presentation.words import Lang, facility_names, fmt_number, service_label, t
+from planner.presentation.words import LANGUAGES, Lang, facility_names, fmt_number, service_label, t
 from planner.scenarios import (
     DEFAULT_HOUSEHOLD_SIZE,
     AddFacility,
@@ -114,6 +114,13 @@ def _current(lang: Lang) -> Scenario:
         state[SCENARIO_KEY] = Scenario(t("scen.untitled", lang))
         state[SAVED_AS_KEY] = None
     scenario: Scenario = state[SCENARIO_KEY]
+    # An unsaved scenario still called "New scenario" follows the interface language.
+    untitled = {t("scen.untitled", other) for other in LANGUAGES}
+    if state.get(SAVED_AS_KEY) is None and scenario.name in untitled:
+        scenario = scenario.renamed(t("scen.untitled", lang))
+        if scenario != state[SCENARIO_KEY]:
+            state[SCENARIO_KEY] = scenario
+            state.pop("scen_name", None)
     return scenario
 
 
@@ -355,8 +362,12 @@ def _point_fields(ctx: Context) -> tuple[float, float] | None:
     state.setdefault(LON_KEY, None)
     state.setdefault(LAT_KEY, None)
     left, right = st.columns(2)
-    lon = left.number_input(t("scen.lon", lang), format="%.6f", step=0.0001, key=LON_KEY)
-    lat = right.number_input(t("scen.lat", lang), format="%.6f", step=0.0001, key=LAT_KEY)
+    lon: float | None = left.number_input(
+        t("scen.lon", lang), format="%.6f", step=0.0001, key=LON_KEY
+    )
+    lat: float | None = right.number_input(
+        t("scen.lat", lang), format="%.6f", step=0.0001, key=LAT_KEY
+    )
     if lon is None or lat is None:
         return None
     return (float(lon), float(lat))
@@ -441,7 +452,7 @@ def _facility_tools(
         index=None,
         placeholder=t("scen.choose", lang),
     )
-    move, close, remove = st.columns(3)
+    move, close, remove = st.columns([3, 2, 2])
     if move.button(
         t("scen.move_here", lang), key="scen_move", disabled=target is None or point is None
     ):
@@ -545,7 +556,8 @@ def _figures(ctx: Context, comparison: ScenarioComparison, service: str) -> None
     lang = ctx.lang
     norms = comparison.scenario.norms
     st.subheader(t("scen.figures_title", lang, service=service_label(norms, service, lang)))
-    row = comparison.services.set_index("service").loc[service]
+    table = comparison.services.set_index("service")
+    row = {str(k): v for k, v in table.loc[service].to_dict().items()}
     columns = st.columns(4)
     figures = (
         ("scenario.col.within_walk", "covered_network", "normal"),
