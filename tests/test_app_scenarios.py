@@ -180,3 +180,21 @@ def test_technopolis_loads_and_its_report_download_is_the_cli_file(
     argv += ["--scenario", "technopolis_gs", "--out", str(out)]
     assert main(argv) == 0, capsys.readouterr().err
     assert data == out.read_bytes()
+
+
+def test_the_optimiser_proposes_the_site_that_reaches_every_home_and_adds_it(town_dir: Path):
+    at = _goto(_app(town_dir), "scenarios")
+    next(n for n in at.number_input if n.label == "New facilities").set_value(1)
+    _button(at, "Propose sites").click().run()
+    assert not at.exception, at.exception
+    sites = next(d.value for d in at.dataframe if "Site" in d.value.columns)
+    # Candidates every 100 m along the street (x = 50, 150, ...): only x = 1,450 reaches all
+    # five homes within 500 m (h1 and h5 at 450 + 10 m): 5 × 51 = 255 places; the smallest
+    # standard size holding them is 320.
+    assert len(sites) == 1
+    assert sites.iloc[0]["Size"] == "320"
+    assert sites.iloc[0]["Homes"] == 5
+    _button(at, "Add these sites to the scenario").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert _metrics(at)["Places served within norm"] == f"{5 * KG_PLACES_PER_HOME:,.0f}"
+    assert _metrics(at)["Homes gaining / losing"] == "5 / 0"

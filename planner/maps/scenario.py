@@ -108,7 +108,7 @@ def build_scenario_map(
     label = service_label(norms, service, labels)
     homes_title = t("scenario.map.homes", labels, service=label)
     sections = [(homes_title, _add_homes(fmap, comparison, service, homes_title, labels))]
-    add_line_layers(fmap, town, text)
+    add_line_layers(fmap, town, text, labels)
     sections.append((t("scenario.map.streets", labels), _add_streets(fmap, comparison, labels)))
     color = CATEGORY_COLORS.get(service_category(service, norms), OTHER_CATEGORY_COLOR)
     sections.append((label, _add_facilities(fmap, comparison, service, label, color, labels)))
@@ -222,7 +222,8 @@ def _add_streets(fmap: folium.Map, comparison: ScenarioComparison, labels: Lang)
         tooltip=folium.GeoJsonTooltip(fields=["id", "change"], labels=False),
     ).add_to(group)
     group.add_to(fmap)
-    return [Swatch(t(f"scenario.street.{c}", labels), colors[c], "outline") for c in colors]
+    present = [c for c in colors if (change == c).any()]
+    return [Swatch(t(f"scenario.street.{c}", labels), colors[c], "outline") for c in present]
 
 
 def _add_facilities(
