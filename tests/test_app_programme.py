@@ -62,7 +62,7 @@ def test_programme_page_shows_the_month_in_both_languages(town_dir: Path):
     at.run()
     texts = _texts(at)
     joined = "\n".join(texts)
-    assert at.title[0].value == "Программа · Крошечный"
+    assert at.title[0].value == "Афиша · Крошечный"
     assert not re.search(r"\b(programme|proposal)\.[a-z_.]+", joined)
     for english in ("Events", "Residents", "Venue", "District", "State", "everyone"):
         assert english not in texts, english

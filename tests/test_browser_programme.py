@@ -111,7 +111,7 @@ def test_proposals_and_programme_in_a_browser(tmp_path: Path):
         save_screenshot(page, "programme-390-en.png", tmp_path)
         page.set_viewport_size({"width": 1366, "height": 768})
         page.get_by_text("Русский").click()
-        expect(page.locator("h1").first).to_contain_text("Программа", timeout=30_000)
+        expect(page.locator("h1").first).to_contain_text("Афиша", timeout=30_000)
         map_frame(page, "Площадки")
         save_screenshot(page, "programme-1366-ru.png", tmp_path)
         goto_page(page, "Предложения", "Предложения")

@@ -44,12 +44,22 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("Карта", "Карта"),
     ("Дефициты", "Дефициты"),
     ("Учреждения", "Учреждения"),
-    ("Программа", "Программа"),
+    ("Афиша", "Афиша"),
     ("Предложения", "Предложения"),
-    ("Данные и источники", "Данные и источники"),
+    ("Сценарии", "Сценарии"),
+    ("Источники", "Данные и источники"),
 )
 """(navigation link, title the page's heading starts with)."""
-PAGE_IDS = ("overview", "map", "gaps", "facilities", "programme", "proposals", "sources")
+PAGE_IDS = (
+    "overview",
+    "map",
+    "gaps",
+    "facilities",
+    "programme",
+    "proposals",
+    "scenarios",
+    "sources",
+)
 
 ALLOWED: frozenset[str] = frozenset(
     {
@@ -68,6 +78,13 @@ ALLOWED: frozenset[str] = frozenset(
         "CC",
         "BY",
         "GS",  # "Технополис GS", a proper name
+        "draw",  # Leaflet.draw, a library
+        "HiGHS",  # the solver
+        "Jacob",  # Leaflet.draw's authors, as its licence names them
+        "Toye",
+        "Jon",
+        "West",
+        "Smartrak",
         # The language switch names both languages on purpose.
         "Language",
         "English",

@@ -42,7 +42,14 @@ from planner.maps.style import (
 )
 from planner.norms import NormSet
 from planner.presentation.scenarios import before_after
-from planner.presentation.words import Lang, district_names, fmt_number, service_label, t
+from planner.presentation.words import (
+    Lang,
+    district_names,
+    fmt_number,
+    service_label,
+    t,
+    town_attribution,
+)
 from planner.scenarios.compare import ScenarioComparison
 
 __all__ = [
@@ -143,7 +150,7 @@ def build_scenario_map(
             text, services=(), status_notes=(), lines=legend_lines(town, text), sections=sections
         )
     ).add_to(fmap)
-    Attribution(town.meta.attribution).add_to(fmap)
+    Attribution(town_attribution(town.meta, labels)).add_to(fmap)
     fit_view(fmap, display_bounds(town))
     return fmap
 

@@ -190,7 +190,7 @@ STRINGS: dict[str, tuple[str, str]] = {f"map.{key}": value for key, value in _MA
     "page.map": ("Map", "Карта"),
     "page.gaps": ("Gaps", "Дефициты"),
     "page.facilities": ("Facilities", "Учреждения"),
-    "page.sources": ("Data & sources", "Данные и источники"),
+    "page.sources": ("Data & sources", "Источники"),
     "side.language": ("Language / Язык", "Язык / Language"),
     "side.data": ("Data", "Данные"),
     "side.town_folder": ("Town folder", "Папка города"),
@@ -1157,7 +1157,7 @@ _STREET_KINDS: dict[str, tuple[str, str]] = {
 STRINGS |= {f"street_kind.{key}": value for key, value in _STREET_KINDS.items()}
 
 STRINGS |= {
-    "page.programme": ("Programme", "Программа"),
+    "page.programme": ("Programme", "Афиша"),
     "page.proposals": ("Proposals", "Предложения"),
 }
 

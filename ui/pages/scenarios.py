@@ -36,7 +36,15 @@ from planner.presentation.scenarios import (
     district_comparison_table,
     edit_table,
 )
-from planner.presentation.words import LANGUAGES, Lang, facility_names, fmt_number, service_label, t
+from planner.presentation.words import (
+    LANGUAGES,
+    Lang,
+    facility_names,
+    fmt_number,
+    service_label,
+    t,
+    town_attribution,
+)
 from planner.scenarios import (
     DEFAULT_HOUSEHOLD_SIZE,
     AddFacility,
@@ -342,7 +350,7 @@ def _map(ctx: Context, comparison: ScenarioComparison, service: str) -> dict[str
         )
         or {}
     )
-    st.caption(md_escape(comparison.applied.town.meta.attribution))
+    st.caption(md_escape(town_attribution(comparison.applied.town.meta, lang)))
     clicked = state.get("last_clicked")
     if clicked:
         point = (round(float(clicked["lng"]), 6), round(float(clicked["lat"]), 6))
@@ -588,7 +596,7 @@ def _figures(ctx: Context, comparison: ScenarioComparison, service: str) -> None
         t(
             "scenario.modelled_note",
             lang,
-            attribution=md_escape(comparison.applied.town.meta.attribution),
+            attribution=md_escape(town_attribution(comparison.applied.town.meta, lang)),
         )
     )
 
