@@ -178,6 +178,8 @@ def test_district_table_for_one_and_all_services(analysis):
     one = district_table(analysis, "kindergarten", "ru")
     assert set(one["Район"]) == {"Запад", "Восток"}
     assert one["Жителей"].sum() == 1000
+    # One service: its shortfall says its unit (a sports ground lacks m², not places).
+    assert "Не хватает, мест" in one.columns
     every = district_table(analysis, None, "en")
     assert "Kindergarten" in every.columns
 

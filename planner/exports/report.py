@@ -359,15 +359,7 @@ def _service_page(
         Spacer(1, 2 * mm),
         _map_image(analysis, key, lang, height_mm=105.0),
         Paragraph(escape_text(t("report.by_district", lang)), styles["h2"]),
-        _frame_table(
-            district_table(analysis, key, lang).rename(
-                columns={
-                    t("col.unmet", lang): f"{t('col.unmet', lang)}, {capacity_unit(norm, lang)}"
-                }
-            ),
-            lang,
-            styles,
-        ),
+        _frame_table(district_table(analysis, key, lang), lang, styles),
     ]
     overloaded = overloaded_table(analysis, key, lang)
     story.append(Paragraph(escape_text(t("report.overloaded", lang)), styles["h2"]))

@@ -19,7 +19,7 @@ from planner.figures import district_figures, facility_districts, service_figure
 from planner.layers import LAYER_SPECS, MODELLED_PROVENANCES, PROVENANCES
 from planner.maps.style import FULL_LOAD_SHARE
 from planner.model import Town
-from planner.norms import NormSet
+from planner.norms import NormSet, ServiceNorm
 from planner.presentation.views import residents_served_within
 from planner.presentation.words import (
     Lang,
@@ -216,9 +216,10 @@ def district_table(analysis: TownAnalysis, service: str | None, lang: Lang) -> p
                 t("col.covered_radius", lang): table["covered_radius_share"],
             }
         )
-        if analysis.service(service).provision is not None:
+        result = analysis.service(service)
+        if result.provision is not None:
             out[t("col.provision", lang)] = table["provision_ratio"]
-            out[t("col.unmet", lang)] = table["unmet_places"]
+            out[shortfall_header(result.norm, lang)] = table["unmet_places"]
         return out
     rows = []
     for district in sorted(set(analysis.coverage["district"].astype(str))):
@@ -228,6 +229,11 @@ def district_table(analysis: TownAnalysis, service: str | None, lang: Lang) -> p
             row[label] = service_figures(analysis, key, district).score
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def shortfall_header(norm: ServiceNorm, lang: Lang) -> str:
+    """Return the header of one service's shortfall column, with its unit ("Shortfall, places")."""
+    return f"{t('col.unmet', lang)}, {capacity_unit(norm, lang)}"
 
 
 def gaps_table(
