@@ -7,9 +7,10 @@ audience and the walking time. ``overview_section`` is the programme's part of t
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 from streamlit_folium import st_folium
 
 from planner.analysis import TownAnalysis
@@ -25,6 +26,7 @@ from planner.presentation.programme import (
     programme_district_table,
     programme_venue_table,
 )
+from planner.presentation.tables import locale_styler
 from planner.presentation.words import (
     Lang,
     audience_label,
@@ -146,9 +148,10 @@ def overview_section(ctx: Context, analysis: TownAnalysis) -> None:
         )
     )
     st.dataframe(
-        table[keep.to_numpy()].drop(columns=[t("programme.col.minutes", lang)]),
+        _figures_styled(
+            table[keep.to_numpy()].drop(columns=[t("programme.col.minutes", lang)]), lang
+        ),
         hide_index=True,
-        column_config=_share_column(lang),
         key="overview_programme_districts",
     )
 
@@ -210,9 +213,8 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
     )
     st.subheader(t("programme.districts_title", lang, audience=audience_label(audience, lang)))
     st.dataframe(
-        programme_district_table(result, town, lang, audience=audience),
+        _figures_styled(programme_district_table(result, town, lang, audience=audience), lang),
         hide_index=True,
-        column_config=_share_column(lang),
         key="programme_districts",
     )
     _download(ctx, analysis, result)
@@ -240,13 +242,14 @@ def _download(ctx: Context, analysis: TownAnalysis, result: ProgrammeAccess) -> 
     )
 
 
-def _share_column(lang: Lang) -> dict[str, Any]:
-    """Column formats of the figure tables: the share as a bar, means with few decimals."""
-    header = t("programme.col.share_with_events", lang)
-    return {
-        header: st.column_config.ProgressColumn(
-            header, format="percent", min_value=0.0, max_value=1.0
-        ),
-        t("programme.col.events_mean", lang): st.column_config.NumberColumn(format="%.1f"),
-        t("programme.col.seats_per_resident", lang): st.column_config.NumberColumn(format="%.2f"),
-    }
+def _figures_styled(table: pd.DataFrame, lang: Lang) -> Styler:
+    """Return a figure table with its numbers as the language writes them (22,6 %; 0,01)."""
+    return locale_styler(
+        table,
+        lang,
+        shares=[t("programme.col.share_with_events", lang)],
+        decimals={
+            t("programme.col.events_mean", lang): 1,
+            t("programme.col.seats_per_resident", lang): 2,
+        },
+    )
