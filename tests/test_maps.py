@@ -456,3 +456,28 @@ def test_analysis_map_in_russian_and_escaped(norms, service):
 def test_analysis_map_focus_fits_the_given_bounds(tiny_analysis):
     html = _analysis_html(tiny_analysis, service="kindergarten", focus=[[54.5, 22.1], [54.6, 22.2]])
     assert re.search(r"fitBounds\(\s*\[\[54\.5, 22\.1\], \[54\.6, 22\.2\]\]", html)
+
+
+def test_a_selected_zone_or_district_is_outlined_without_catching_the_mouse():
+    from planner.analysis import analyze_town
+    from planner.maps.analysis import build_analysis_map
+    from planner.maps.selection import picked_area_layer
+    from planner.norms import load_norms
+
+    norms = load_norms()
+    analysis = analyze_town(map_town(), norms)
+    zones = analysis.all_gap_zones()
+    assert len(zones)
+    zone = str(zones["zone_id"].iloc[0])
+    layer = picked_area_layer(analysis, zone=zone, labels="ru")
+    assert layer is not None
+    assert layer.layer_name == f"Выбрано: {zone}"
+    fmap = build_analysis_map(analysis, service=None)
+    layer.add_to(fmap)
+    html = fmap.get_root().render()
+    assert '"interactive": false' in html
+    assert html.count('"color": "#ffffff"') >= 1  # the white line over its black casing
+    district = str(analysis.town.districts["id"].iloc[0])
+    assert picked_area_layer(analysis, district=district) is not None
+    assert picked_area_layer(analysis, zone="no-such-zone") is None
+    assert picked_area_layer(analysis) is None

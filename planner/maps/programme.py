@@ -32,7 +32,14 @@ from planner.maps.base import (
     on_pane,
 )
 from planner.maps.elements import Attribution, Legend, Swatch, legend_html
-from planner.maps.style import COORDINATE_DECIMALS, escape_text, map_text
+from planner.maps.style import (
+    CATEGORY_COLORS,
+    COORDINATE_DECIMALS,
+    GAP_COLOR,
+    STATUS_COLORS,
+    escape_text,
+    map_text,
+)
 from planner.model import Town
 from planner.norms import NormSet
 from planner.presentation.programme import venue_state
@@ -60,18 +67,19 @@ __all__ = [
 ]
 
 EVENT_CLASSES: tuple[tuple[int, str], ...] = (
-    (0, "#d7301f"),
+    (0, STATUS_COLORS["unserved"]),
     (1, "#c7e9c0"),
     (5, "#74c476"),
     (20, "#238b45"),
     (50, "#00441b"),
 )
-"""(least events in reach, fill colour) of each class, ascending: none (a desert, red), then
-greens growing darker with the month's events."""
+"""(least events in reach, fill colour) of each class, ascending: none (a desert: the
+coverage maps' "not served" magenta), then ColorBrewer Greens growing darker with the month's
+events."""
 
 IDLE_COLOR = "#9e9e9e"
-VENUE_COLOR = "#7b3294"
-DESERT_COLOR = "#b30000"
+VENUE_COLOR = CATEGORY_COLORS["culture"]
+DESERT_COLOR = GAP_COLOR
 PROPOSAL_COLORS: dict[str, str] = {
     "new": "#1f78b4",
     "accepted": "#33a02c",

@@ -162,6 +162,16 @@ GAP_ZONE_STYLE: dict[str, Any] = {
 The layer is not interactive (``interactive: false``), so the blocks' tooltips stay reachable."""
 
 
+SELECTION_STYLE: dict[str, Any] = {
+    "color": "#ffffff",
+    "weight": 3,
+    "opacity": 1.0,
+    "fill": False,
+}
+"""The outline of a zone or district picked from a table: white over a black casing, which
+reads on every fill colour and is used for nothing else."""
+
+
 def service_colors(categories: Mapping[str, str]) -> dict[str, str]:
     """Return a marker colour per service: its category's family, a shade per service.
 

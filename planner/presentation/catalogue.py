@@ -104,6 +104,8 @@ _MAP: dict[str, tuple[str, str]] = {
     "radius_circles": ("Normative radius ({radius} m)", "Нормативный радиус ({radius} м)"),
     "areas": ("Areas", "Зоны"),
     "gap_zones": ("Gap zones", "Зоны дефицита"),
+    "selected_zone": ("Selected: {zone}", "Выбрано: {zone}"),
+    "selected_district": ("Selected: {district}", "Выбрано: {district}"),
     "gap_zone": ("Gap zone", "Зона дефицита"),
     "unmet_places": ("Shortfall", "Не хватает"),
     "unmet_residents": (

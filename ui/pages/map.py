@@ -17,6 +17,7 @@ from planner.locate import Bounds, district_bounds, unit_at, zone_bounds
 from planner.maps.analysis import analysis_layers, selection_layer
 from planner.maps.assets import require_vendor_files
 from planner.maps.base import display_bounds
+from planner.maps.selection import picked_area_layer
 from planner.presentation.explain import coverage_by_service, explain_block
 from planner.presentation.views import VIEWS, MapView
 from planner.presentation.words import Lang, t, town_attribution
@@ -97,11 +98,16 @@ def render(ctx: Context, analysis: TownAnalysis) -> None:
         if block is not None
         else None
     )
+    # The zone picked on the Gaps page (or the district picked in the sidebar), outlined.
+    zone = st.session_state.get(FOCUS_KEY) if focus is not None else None
+    picked = picked_area_layer(
+        analysis, zone=str(zone) if zone else None, district=ctx.district, labels=lang
+    )
     base = base_map(ctx.folder, ctx.norm_key, lang)
     feature_group, layer_control = layers_script(
         layers,
         base,
-        extra=[selection] if selection is not None else [],
+        extra=[layer for layer in (picked, selection) if layer is not None],
         fit=focus or display_bounds(analysis.town),
     )
     map_column, side = st.columns([3, 1])
