@@ -13,7 +13,7 @@ import geopandas as gpd
 import shapely
 
 from planner.analysis import TownAnalysis
-from planner.maps.base import geojson_features
+from planner.maps.base import PANE_SELECTION, geojson_features
 from planner.maps.style import SELECTION_STYLE, MapLabels, map_text
 from planner.presentation.words import district_names
 
@@ -71,5 +71,6 @@ def picked_area_layer(
             features,
             style_function=lambda _feature, style=style: style,
             interactive=False,
+            pane=PANE_SELECTION,
         ).add_to(group)
     return group
