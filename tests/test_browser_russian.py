@@ -24,6 +24,7 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 
 from planner.model import Town
+from planner.presentation.words import t
 from tests.browser_support import (
     MAP_IFRAME,
     ChromiumMissingError,
@@ -39,27 +40,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LAPTOP = (1366, 768)
 PHONE = (390, 844)
 
-PAGES: tuple[tuple[str, str], ...] = (
-    ("Обзор", "Обзор"),
-    ("Карта", "Карта"),
-    ("Дефициты", "Дефициты"),
-    ("Учреждения", "Учреждения"),
-    ("Афиша", "Афиша"),
-    ("Предложения", "Предложения"),
-    ("Сценарии", "Сценарии"),
-    ("Источники", "Данные и источники"),
+PAGE_KEYS: tuple[tuple[str, str], ...] = (
+    ("overview", "page.overview"),
+    ("map", "page.map"),
+    ("gaps", "gaps.title"),
+    ("facilities", "fac.title"),
+    ("scenarios", "page.scenarios"),
+    ("programme", "page.programme"),
+    ("proposals", "page.proposals"),
+    ("sources", "src.title"),
 )
-"""(navigation link, title the page's heading starts with)."""
-PAGE_IDS = (
-    "overview",
-    "map",
-    "gaps",
-    "facilities",
-    "programme",
-    "proposals",
-    "scenarios",
-    "sources",
+"""(page key, catalogue key of the title its heading starts with)."""
+PAGES: tuple[tuple[str, str], ...] = tuple(
+    (t(f"page.{page}", "ru"), t(title, "ru")) for page, title in PAGE_KEYS
 )
+"""(navigation link, title the page's heading starts with), in Russian."""
+PAGE_IDS = tuple(page for page, _ in PAGE_KEYS)
 
 ALLOWED: frozenset[str] = frozenset(
     {
