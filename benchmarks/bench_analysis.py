@@ -49,6 +49,7 @@ import pandas as pd
 import scipy
 import shapely
 
+from benchmarks.results_file import write_section
 from benchmarks.synthetic_town import build_synthetic_town
 from planner import analysis
 from planner.access_network import (
@@ -701,7 +702,7 @@ def main(argv: list[str] | None = None) -> int:
     text = run(args.quick, scales)
     print(text)
     if not args.no_write:
-        RESULTS_FILE.write_text(text, encoding="utf-8")
+        write_section(RESULTS_FILE, "analysis", text)  # the other benchmarks' sections stay
         print(f"\nwritten to {RESULTS_FILE.relative_to(PROJECT_ROOT)}", file=sys.stderr)
     return 0
 
